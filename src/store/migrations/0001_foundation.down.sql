@@ -1,0 +1,2 @@
+drop table setup_tokens;
+drop table feature_flags;
