@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { ConfigError } from '../config/config.js';
+import type { CliCommand } from './io.js';
+import { UsageError, processIO } from './io.js';
+
+/** Commands load lazily so `clubos inspect` does not pay for the server's imports. */
+const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  serve: async () => (await import('./serve.js')).serve,
+  migrate: async () => (await import('./migrate.js')).migrate,
+};
+
+const USAGE = `usage: clubos <command> [options]
+commands: ${Object.keys(COMMANDS).join(', ')}`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const load = name ? COMMANDS[name] : undefined;
+  if (!load || !Object.hasOwn(COMMANDS, name as string)) {
+    processIO.err(USAGE);
+    return 2;
+  }
+  try {
+    return await (await load())(args, processIO);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      processIO.err(`clubos ${name}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`clubos: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,120 @@
+import { resolve } from 'node:path';
+import { DEFAULT_FLAGS, FEATURE_FLAGS, type FeatureFlags, flagEnvName } from './flags.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The whole configuration, parsed once from the environment and frozen. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly redisUrl: string | null;
+  readonly logLevel: LogLevel;
+  /** Adds internal error messages to problem responses. Never set in production. */
+  readonly devErrors: boolean;
+  readonly pattern: { readonly high: number; readonly medium: number; readonly low: number };
+  readonly apiKeyRotationDays: number;
+  readonly complianceRetentionDays: number;
+  readonly performance: { readonly cpuLimitPercent: number; readonly memoryLimitMb: number };
+  readonly rateLimit: { readonly windowMs: number; readonly max: number };
+  readonly flags: FeatureFlags;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+    readonly got: string,
+  ) {
+    super(`invalid configuration: ${variable} must be ${expected} (got ${JSON.stringify(got)})`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function num(env: Env, name: string, def: number, min: number, max: number, integer: boolean): number {
+  const raw = read(env, name);
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  const expected = `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`;
+  if (!/^-?\d+(\.\d+)?$/.test(raw) || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new ConfigError(name, expected, raw);
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return def;
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, 'true or false', raw);
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | null {
+  const raw = read(env, name);
+  if (raw === undefined) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `a URL (${protocols.join(', ')})`, redactUrl(raw));
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(name, `a URL (${protocols.join(', ')})`, redactUrl(raw));
+  return raw;
+}
+
+/** Never echo a password from a connection string into an error line. */
+function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Parses and validates the environment. Throws a ConfigError naming the first bad variable and what is allowed.
+ * @example parseConfig({ PORT: '8080' }).port === 8080
+ */
+export function parseConfig(env: Env): Config {
+  const port = num(env, 'PORT', 3000, 0, 65535, true);
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  const logLevel = (read(env, 'LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel);
+
+  const high = num(env, 'PATTERN_CONFIDENCE_HIGH', 0.95, 0, 1, false);
+  const medium = num(env, 'PATTERN_CONFIDENCE_MEDIUM', 0.75, 0, 1, false);
+  const low = num(env, 'PATTERN_CONFIDENCE_LOW', 0.5, 0, 1, false);
+  if (!(low < medium)) throw new ConfigError('PATTERN_CONFIDENCE_MEDIUM', `greater than PATTERN_CONFIDENCE_LOW (${low})`, String(medium));
+  if (!(medium < high)) throw new ConfigError('PATTERN_CONFIDENCE_HIGH', `greater than PATTERN_CONFIDENCE_MEDIUM (${medium})`, String(high));
+
+  const flags = Object.fromEntries(FEATURE_FLAGS.map((f) => [f, bool(env, flagEnvName(f), DEFAULT_FLAGS[f])])) as FeatureFlags;
+
+  return Object.freeze({
+    port,
+    host,
+    dataDir: resolve(read(env, 'DATA_DIR') ?? './data'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    logLevel,
+    devErrors: bool(env, 'CLUBOS_DEV_ERRORS', false),
+    pattern: Object.freeze({ high, medium, low }),
+    apiKeyRotationDays: num(env, 'API_KEY_ROTATION_DAYS', 90, 1, 3650, true),
+    complianceRetentionDays: num(env, 'COMPLIANCE_RETENTION_DAYS', 365, 1, 36500, true),
+    performance: Object.freeze({
+      cpuLimitPercent: num(env, 'PERFORMANCE_CPU_LIMIT', 80, 1, 100, false),
+      memoryLimitMb: num(env, 'PERFORMANCE_MEMORY_LIMIT', 1024, 64, 1_048_576, true),
+    }),
+    rateLimit: Object.freeze({
+      windowMs: num(env, 'SECURITY_RATE_LIMIT_WINDOW', 900_000, 1000, 86_400_000, true),
+      max: num(env, 'SECURITY_RATE_LIMIT_MAX', 100, 1, 1_000_000, true),
+    }),
+    flags: Object.freeze(flags),
+  });
+}

@@ -1,0 +1,30 @@
+import { parseConfig } from '../../src/config/config.js';
+import { type ManualClock, manualClock } from '../../src/kernel/clock.js';
+import { createLogger } from '../../src/logging.js';
+import { type Runtime, buildRuntime } from '../../src/main.js';
+import type { TestDatabase, TestEngine } from './databases.js';
+
+export interface TestRuntime extends Runtime {
+  readonly clock: ManualClock;
+  readonly testDatabase: TestDatabase;
+  dispose(): Promise<void>;
+}
+
+export const T0 = new Date('2026-03-02T12:00:00Z');
+
+/** A whole ClubOS built by the real composition root, on a scratch database of the given engine. */
+export async function startRuntime(engine: TestEngine, env: Record<string, string> = {}): Promise<TestRuntime> {
+  const testDatabase = await engine.open();
+  const clock = manualClock(T0);
+  const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...env });
+  const runtime = await buildRuntime(config, { database: testDatabase, clock, logger: createLogger('silent') });
+  return {
+    ...runtime,
+    clock,
+    testDatabase,
+    async dispose() {
+      await runtime.close();
+      await testDatabase.dispose();
+    },
+  };
+}
