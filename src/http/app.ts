@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging.js';
 import { problems } from '../kernel/problems.js';
 import { type RouteAuth, type RoutePriority, assertRouteContract } from '../security/guard/routeContract.js';
-import { installErrorHandling } from './errorHandler.js';
+import { frameworkErrorHandler, installErrorHandling } from './errorHandler.js';
 import { sendProblem } from './problem.js';
 import { correlationIdFrom, requestContext } from './requestContext.js';
 import { SECURITY_HEADERS } from './securityHeaders.js';
@@ -65,6 +65,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

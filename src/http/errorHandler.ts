@@ -17,8 +17,9 @@ const FASTIFY_CODES: Readonly<Record<string, ProblemType>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: problems['body-too-large'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: problems['unsupported-media-type'],
   FST_ERR_CTP_INVALID_TYPE: problems['unsupported-media-type'],
-  FST_ERR_BAD_URL: problems['malformed-body'],
-  FST_ERR_ASYNC_CONSTRAINT: problems['malformed-body'],
+  FST_ERR_BAD_URL: problems['malformed-url'],
+  FST_ERR_MAX_PARAM_LENGTH: problems['uri-too-long'],
+  FST_ERR_ASYNC_CONSTRAINT: problems['malformed-url'],
 };
 
 function validationIssues(error: FastifyError): ValidationIssue[] {
@@ -27,6 +28,12 @@ function validationIssues(error: FastifyError): ValidationIssue[] {
     const extra = v.keyword === 'additionalProperties' ? ` (${String((v.params as { additionalProperty?: unknown }).additionalProperty)})` : '';
     return { location: context, pointer: v.instancePath || '/', message: `${v.message ?? 'is invalid'}${extra}` };
   });
+}
+
+/** Errors the router raises before any route runs (bad percent-encoding, overlong params). */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const mapped = (error.code ? FASTIFY_CODES[error.code] : undefined) ?? problems['malformed-url'];
+  sendProblem(request, reply, mapped, mapped.title);
 }
 
 /** One error handler for the whole app: problem+json always, internals never (unless devErrors). */

@@ -38,6 +38,12 @@ export const problems = define({
     status: 413,
     description: 'The body is larger than this route accepts.',
   },
+  'malformed-url': {
+    title: 'Malformed URL',
+    status: 400,
+    description: 'The path contains an invalid percent-encoding or character.',
+  },
+  'uri-too-long': { title: 'URI too long', status: 414, description: 'A path segment is longer than this API accepts.' },
   'not-found': { title: 'Not found', status: 404, description: 'No such route or resource.' },
   'method-not-allowed': { title: 'Method not allowed', status: 405, description: 'The route exists but not for this method.' },
   'setup-required': {
