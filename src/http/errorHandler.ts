@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, type ProblemType, problems } from '../kernel/problems.js';
 import { sendProblem } from './problem.js';
+import { SECURITY_HEADERS } from './securityHeaders.js';
 
 interface ValidationIssue {
   readonly location: string;
@@ -33,6 +34,8 @@ function validationIssues(error: FastifyError): ValidationIssue[] {
 /** Errors the router raises before any route runs (bad percent-encoding, overlong params). */
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const mapped = (error.code ? FASTIFY_CODES[error.code] : undefined) ?? problems['malformed-url'];
+  // The router answers before the app's hooks run: add what onSend would have added.
+  reply.headers(SECURITY_HEADERS).header('x-request-id', String(request.id)).header('cache-control', 'no-store');
   sendProblem(request, reply, mapped, mapped.title);
 }
 
