@@ -101,7 +101,7 @@ export const CUES: readonly Cue[] = [
   near('medical', 1, ['hit', 'struck', 'smacked', 'hitting'], BODY, 4),
   seq('medical', 1, [['hit', 'struck', 'smacked'], ['by', 'with'], ['a', 'the', 'his', 'her', 'my'], ['club', 'ball', 'driver', 'iron', 'golf', 'putter', 'wedge']], 1),
   near('medical', 1, ['broken', 'broke', 'fractured', 'dislocated', 'sprained'], BONE, 3),
-  near('medical', 0.6, ['hurt', 'hurts', 'bleeding'], PERSON, 3),
+  near('medical', 0.6, ['hurt', 'hurts', 'bleeding'], [...OTHER_PERSON, 'me'], 3),
   word('medical', 0.5, ['hurt']),
   seq('medical', 1, [['hurt', 'injured'], ['badly', 'bad', 'seriously', 'really']]),
   seq('medical', 1, [['badly', 'seriously'], ['hurt', 'injured']]),
@@ -155,12 +155,15 @@ export const CUES: readonly Cue[] = [
   // threat
   word('threat', 1, ['threatening', 'threatened', 'threaten', 'threats', 'threat']),
   word('threat', 1, ['burglar', 'burglars', 'burglary', 'intruder', 'intruders', 'robbed', 'robbery', 'robbing', 'mugged', 'mugging', 'hostage']),
-  seq('threat', 1, [['break', 'breaking', 'broke', 'breakin'], ['in', 'into']], 1, { idiomPrev: ['a', 'the', 'small', 'tiny'], idiomNext: ['net', 'screen'] }),
+  seq('threat', 1, [['break', 'breaking', 'broke', 'breakin'], ['in', 'into']], 1, { idiomPrev: ['a', 'the', 'small', 'tiny'], idiomNext: ['net', 'screen', 'half', 'two', 'pieces'] }),
   seq('threat', 1, [['broken', 'forced'], ['into']]),
   word('threat', 1, ['gun', 'guns', 'knife', 'knives', 'weapon', 'weapons', 'armed', 'pistol', 'machete'], {
     unlessAny: ['cake', 'pizza', 'food', 'bread', 'radar', 'speed', 'glue', 'nerf', 'utility', 'butter', 'cut', 'sell', 'rent'],
   }),
-  word('threat', 1, ['attacked', 'attacking', 'assaulted', 'stabbed', 'stabbing', 'punched', 'beaten', 'shooting'], { figurative: true }),
+  word('threat', 1, ['attacked', 'attacking', 'assaulted', 'stabbed', 'stabbing', 'punched', 'beaten', 'shooting'], {
+    figurative: true,
+    idiomNext: ['in', 'the', 'a', 'some', 'range', 'practice'],
+  }),
   seq('threat', 1, [['beat', 'beating', 'beaten'], ['up']]),
   word('threat', 0.7, ['fighting', 'fight', 'kill', 'killed', 'assault'], { figurative: true, idiomNext: ['it', 'time', 'the', 'for', 'over'] }),
   word('threat', 0.6, ['scared', 'afraid', 'terrified', 'frightened', 'unsafe', 'danger', 'dangerous', 'police', 'cops'], { figurative: true }),
@@ -204,5 +207,6 @@ export const KNOWN_WORDS: ReadonlySet<string> = new Set([
   'dripping', 'dropped', 'scarred', 'scare', 'stoke', 'stroked', 'flames', 'frames', 'blames', 'lead', 'bloom', 'brood',
   'leaf', 'lean', 'leap', 'gassy', 'gasp', 'fighter', 'night', 'right', 'light', 'might', 'eight', 'fright', 'sight',
   'fired', 'firing', 'fore', 'four', 'pouting', 'sprayed', 'stabbing', 'stable', 'trashed', 'crashed', 'crushed',
+  'fries', 'cooking', 'cooked', 'cookin', 'foods', 'food', 'bleeping', 'bleeped', 'floors', 'fried', 'friend', 'friends',
   'ceilings', 'sealing', 'leaning', 'leading', 'pleading', 'breeding', 'bleating', 'heading', 'beeping', 'sleeping',
 ]);
