@@ -16,7 +16,146 @@ export interface SetupTokensTable {
   used_at: Date | null;
 }
 
+
+export interface OperatorsTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  locations: string[] | null;
+  created_at: Date;
+  password_changed_at: Date;
+  disabled_at: Date | null;
+}
+
+export interface OperatorSessionsTable {
+  id: string;
+  operator_id: string;
+  csrf_hash: string;
+  created_at: Date;
+  last_seen_at: Date;
+  idle_expires_at: Date;
+  absolute_expires_at: Date;
+  revoked_at: Date | null;
+  ip: string;
+  user_agent: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  family_id: string;
+  generation: number;
+  name: string;
+  owner_id: string | null;
+  env: string;
+  display_prefix: string;
+  hash: string;
+  pepper_version: number;
+  scopes: string[];
+  cidrs: ColumnType<string[], string[] | undefined, string[]>;
+  locations: string[] | null;
+  rate_limit_points: number | null;
+  rate_limit_window_ms: number | null;
+  state: string;
+  created_at: Date;
+  expires_at: Date | null;
+  rotate_at: Date | null;
+  grace_ends_at: Date | null;
+  successor_id: string | null;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  suspended_at: Date | null;
+  suspended_reason: string | null;
+  risk_score: ColumnType<number, number | undefined, number>;
+  risk_at: Date | null;
+  limit_multiplier: ColumnType<number, number | undefined, number>;
+  last_used_at: Date | null;
+  last_used_ip: string | null;
+  reminders_sent: ColumnType<number[], number[] | undefined, number[]>;
+}
+
+export interface ApiKeyRotationTable {
+  id: Generated<number>;
+  family_id: string;
+  from_key_id: string;
+  to_key_id: string;
+  reason: string;
+  rotated_at: Date;
+  grace_ends_at: Date;
+  predecessor_revoked_at: Date | null;
+}
+
+export interface ApiKeyUsageTable {
+  key_id: string;
+  hour: Date;
+  route: string;
+  outcome: string;
+  count: number;
+}
+
+export interface ApiKeyClientsTable {
+  key_id: string;
+  ip: string;
+  prefix: string;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  requests: number;
+}
+
+export interface ApiKeyRiskEventsTable {
+  id: Generated<number>;
+  key_id: string;
+  at: Date;
+  signal: string;
+  weight: number;
+  score_after: number;
+  level_after: string;
+  action_taken: string;
+  detail: unknown;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  topic: string;
+  severity: string;
+  subject: string;
+  body: unknown;
+  recipient_id: string | null;
+  created_at: Date;
+}
+
+export interface NotificationDeliveriesTable {
+  notification_id: number;
+  sink: string;
+  state: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Date;
+  last_error: string | null;
+  delivered_at: Date | null;
+}
+
+export interface NotificationAttemptsTable {
+  id: Generated<number>;
+  notification_id: number;
+  sink: string;
+  at: Date;
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+}
+
 export interface DB {
   feature_flags: FeatureFlagsTable;
   setup_tokens: SetupTokensTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
+  api_keys: ApiKeysTable;
+  api_key_rotation: ApiKeyRotationTable;
+  api_key_usage: ApiKeyUsageTable;
+  api_key_clients: ApiKeyClientsTable;
+  api_key_risk_events: ApiKeyRiskEventsTable;
+  notifications: NotificationsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_attempts: NotificationAttemptsTable;
 }

@@ -1,0 +1,10 @@
+drop table notification_attempts;
+drop table notification_deliveries;
+drop table notifications;
+drop table api_key_risk_events;
+drop table api_key_clients;
+drop table api_key_usage;
+drop table api_key_rotation;
+drop table api_keys;
+drop table operator_sessions;
+drop table operators;
