@@ -105,7 +105,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const keys: TrustedKeys = trustedKeys([signer.publicKey, ...(deps.previousPublicKeys ?? [])]);
   const retentionDays = deps.retentionDays ?? DEFAULT_RETENTION_DAYS;
 
-  const record = <A extends AuditAction>(input: AuditInput<A>): Promise<AuditEntry<A>> => {
+  const record = async <A extends AuditAction>(input: AuditInput<A>): Promise<AuditEntry<A>> => {
     const body = minimizer.minimize(input.body) as AuditBody<A>;
     canonicalJson(body); // refuse a non-JSON body here, before the write lock is taken
     return store.append((head) =>

@@ -90,7 +90,9 @@ export function createMinimizer(config: MinimizerConfig): Minimizer {
     if (typeof value === 'string') return scrubString(value);
     if (value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) return value.map((v) => minimizeValue(v, field));
-    if (isPseudonym(value)) return value;
+    // A Date or class instance is left as is for canonicalJson to refuse, never flattened to {}.
+    const proto = Object.getPrototypeOf(value);
+    if ((proto !== Object.prototype && proto !== null) || isPseudonym(value)) return value;
     const out: Record<string, JsonValue> = {};
     for (const [k, v] of Object.entries(value as JsonObject)) out[k] = minimizeValue(v, k);
     return out;
