@@ -44,9 +44,14 @@ const encoder = new TextEncoder();
  * canonicalJson({ a: undefined }) // throws NotJsonError('undefined', '$.a')
  */
 export function canonicalJson(value: unknown): string {
-  const parts: string[] = [];
-  write(value, '$', parts, new Set());
-  return parts.join('');
+  const path: (string | number)[] = [];
+  try {
+    return write(value, path, new Set());
+  } catch (e) {
+    // The path is only rendered on failure: building it per member would dominate the cost.
+    if (e instanceof PathlessError) throw new NotJsonError(e.reason, renderPath(path));
+    throw e;
+  }
 }
 
 /**
@@ -65,81 +70,85 @@ export function canonicalBytes(value: unknown): Uint8Array {
  */
 export function isJsonValue(value: unknown): value is JsonValue {
   try {
-    write(value, '$', [], new Set());
+    write(value, [], new Set());
     return true;
   } catch (e) {
-    if (e instanceof NotJsonError) return false;
+    if (e instanceof PathlessError) return false;
     throw e;
   }
 }
 
-function write(value: unknown, path: string, out: string[], stack: Set<object>): void {
+class PathlessError extends Error {
+  constructor(readonly reason: NotJsonReason) {
+    super(reason);
+  }
+}
+
+function renderPath(path: readonly (string | number)[]): string {
+  return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
+}
+
+function write(value: unknown, path: (string | number)[], stack: Set<object>): string {
   switch (typeof value) {
     case 'string':
-      out.push(quote(value, path));
-      return;
+      return quote(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new NotJsonError('non_finite_number', path);
+      if (!Number.isFinite(value)) throw new PathlessError('non_finite_number');
       // ECMAScript Number::toString is exactly the JCS number form (and prints -0 as "0").
-      out.push(String(value));
-      return;
+      return String(value);
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'undefined':
-      throw new NotJsonError('undefined', path);
+      throw new PathlessError('undefined');
     case 'function':
-      throw new NotJsonError('function', path);
+      throw new PathlessError('function');
     case 'symbol':
-      throw new NotJsonError('symbol', path);
+      throw new PathlessError('symbol');
     case 'bigint':
       // Sequence numbers stay below 2^53 and travel as numbers; a bigint here is a caller bug.
-      throw new NotJsonError('bigint', path);
+      throw new PathlessError('bigint');
     case 'object':
       break;
   }
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+  if (value === null) return 'null';
   const obj = value as object;
-  if (stack.has(obj)) throw new NotJsonError('cycle', path);
+  if (stack.has(obj)) throw new PathlessError('cycle');
   stack.add(obj);
-  if (Array.isArray(obj)) writeArray(obj, path, out, stack);
-  else writeObject(obj, path, out, stack);
+  const out = Array.isArray(obj) ? writeArray(obj, path, stack) : writeObject(obj, path, stack);
   stack.delete(obj);
+  return out;
 }
 
-function writeArray(arr: readonly unknown[], path: string, out: string[], stack: Set<object>): void {
-  out.push('[');
+function writeArray(arr: readonly unknown[], path: (string | number)[], stack: Set<object>): string {
+  let out = '[';
   for (let i = 0; i < arr.length; i++) {
-    if (!(i in arr)) throw new NotJsonError('sparse_array', `${path}[${i}]`);
-    if (i > 0) out.push(',');
-    write(arr[i], `${path}[${i}]`, out, stack);
+    path.push(i);
+    if (!(i in arr)) throw new PathlessError('sparse_array');
+    out += (i > 0 ? ',' : '') + write(arr[i], path, stack);
+    path.pop();
   }
-  out.push(']');
+  return `${out}]`;
 }
 
-function writeObject(obj: object, path: string, out: string[], stack: Set<object>): void {
+function writeObject(obj: object, path: (string | number)[], stack: Set<object>): string {
   const proto = Object.getPrototypeOf(obj);
   // Dates, Maps, class instances and boxed primitives have no single JSON meaning: refuse them.
-  if (proto !== Object.prototype && proto !== null) throw new NotJsonError('non_plain_object', path);
+  if (proto !== Object.prototype && proto !== null) throw new PathlessError('non_plain_object');
   const record = obj as Record<string, unknown>;
   // Default sort compares UTF-16 code units, which is what RFC 8785 §3.2.3 prescribes.
   const keys = Object.keys(record).sort();
-  out.push('{');
+  let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    const childPath = `${path}.${key}`;
-    if (i > 0) out.push(',');
-    out.push(quote(key, childPath), ':');
-    write(record[key], childPath, out, stack);
+    path.push(key);
+    out += `${i > 0 ? ',' : ''}${quote(key)}:${write(record[key], path, stack)}`;
+    path.pop();
   }
-  out.push('}');
+  return `${out}}`;
 }
 
-function quote(s: string, path: string): string {
+function quote(s: string): string {
   // I-JSON (RFC 7493), which JCS builds on, forbids unpaired surrogates.
-  if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) throw new NotJsonError('lone_surrogate', path);
+  if (!(s as string & { isWellFormed(): boolean }).isWellFormed()) throw new PathlessError('lone_surrogate');
   return JSON.stringify(s);
 }

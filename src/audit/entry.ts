@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExecutionTier } from '../venue/types.js';
-import { canonicalBytes, type JsonObject } from './canonical.js';
+import { canonicalJson, type JsonObject } from './canonical.js';
 
 /**
  * The closed list of things ClubOS audits. Adding one is a deliberate change: the compliance
@@ -133,7 +133,7 @@ export function entryHash(prevHash: string, content: AuditEntryContent): string 
     correlationId: content.correlationId,
     body: content.body,
   };
-  return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(canonicalBytes(canonical)).digest('hex');
+  return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(canonicalJson(canonical), 'utf8').digest('hex');
 }
 
 /**
