@@ -190,3 +190,19 @@ function ok(
 function fail(firstBadSeq: number, reason: VerifyFailure, verifiedThrough: number): VerifyFailed {
   return { ok: false, firstBadSeq, reason, verifiedThrough: Math.max(0, verifiedThrough) };
 }
+
+/** The `clubos audit verify --json` object of DESIGN.md (snake_case keys, stable for scripts). */
+export type VerifyCliJson =
+  | { readonly ok: true; readonly verified_through: number; readonly signed_through: number; readonly from_seq: number }
+  | { readonly ok: false; readonly first_bad_seq: number; readonly reason: VerifyFailure; readonly verified_through: number };
+
+/**
+ * @example
+ * verifyCliJson({ ok: false, firstBadSeq: 7, reason: 'hash_mismatch', verifiedThrough: 6 })
+ * // { ok: false, first_bad_seq: 7, reason: 'hash_mismatch', verified_through: 6 } → exit 1
+ */
+export function verifyCliJson(r: VerifyResult): VerifyCliJson {
+  return r.ok
+    ? { ok: true, verified_through: r.verifiedThrough, signed_through: r.signedThrough, from_seq: r.fromSeq }
+    : { ok: false, first_bad_seq: r.firstBadSeq, reason: r.reason, verified_through: r.verifiedThrough };
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type SignedCheckpoint, trustedKeys } from '../../src/audit/checkpoint.js';
 import { type AuditEntry, sealEntry } from '../../src/audit/entry.js';
 import { merkleRoot } from '../../src/audit/merkle.js';
-import { verifyChain } from '../../src/audit/verify.js';
+import { verifyChain, verifyCliJson } from '../../src/audit/verify.js';
 import { attacker, buildEntries, checkpointsAt, signer, T0 } from './chain.js';
 
 const keys = trustedKeys([signer.publicKey]);
@@ -279,6 +279,24 @@ describe('verifyChain', () => {
       ok: false,
       firstBadSeq: 1,
       reason: 'truncated',
+    });
+  });
+});
+
+describe('verifyCliJson', () => {
+  it('maps results to the snake_case keys DESIGN.md promises', async () => {
+    const entries = buildEntries(3);
+    expect(verifyCliJson(await verifyChain({ entries, checkpoints: [], keys }))).toEqual({
+      ok: true,
+      verified_through: 3,
+      signed_through: 0,
+      from_seq: 1,
+    });
+    expect(verifyCliJson(await verifyChain({ entries: entries.slice(1), checkpoints: [], keys }))).toEqual({
+      ok: false,
+      first_bad_seq: 1,
+      reason: 'missing_anchor',
+      verified_through: 0,
     });
   });
 });
