@@ -1,4 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { type AuditLog, createAuditLog } from './audit/auditLog.js';
+import { createEd25519Signer } from './audit/checkpoint.js';
+import { createMinimizer } from './audit/minimize.js';
+import { type Secrets, resolveSecrets } from './config/secrets.js';
+import { createAuditStore } from './store/audit/auditStore.js';
 import type { Config } from './config/config.js';
 import { type RuntimeFlags, createRuntimeFlags } from './config/runtimeFlags.js';
 import { type HttpApp, createHttpApp } from './http/app.js';
@@ -20,6 +25,9 @@ export interface Runtime {
   readonly database: Database;
   readonly flags: RuntimeFlags;
   readonly setupTokens: SetupTokenStore;
+  readonly secrets: Secrets;
+  /** The only way anything writes an audit entry. */
+  readonly audit: AuditLog;
   readonly app: HttpApp;
   /** On an instance without an administrator: a fresh one-time setup token (printed by `serve`), else null. */
   issueSetupTokenIfNeeded(): Promise<string | null>;
@@ -52,6 +60,18 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     const applied = await migrateUp(database);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
+
+  const secrets = resolveSecrets(config);
+  if (secrets.generated.length > 0) {
+    logger.warn({ generated: secrets.generated, dir: config.dataDir }, 'secrets generated locally: configure them to share across instances');
+  }
+  const audit = createAuditLog({
+    store: createAuditStore(database),
+    clock,
+    signer: createEd25519Signer(secrets.auditSigningKey),
+    minimizer: createMinimizer({ key: Buffer.from(secrets.auditHmacKey, 'base64'), keyId: 'hmac1' }),
+    retentionDays: config.complianceRetentionDays,
+  });
 
   const flags = await createRuntimeFlags(config.flags, flagOverrideStore(database.db));
   const setupTokens = setupTokenStore(database.db);
@@ -92,6 +112,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     database,
     flags,
     setupTokens,
+    secrets,
+    audit,
     app,
     async issueSetupTokenIfNeeded() {
       if (await setup.isComplete()) return null;

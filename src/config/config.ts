@@ -19,6 +19,19 @@ export interface Config {
   readonly performance: { readonly cpuLimitPercent: number; readonly memoryLimitMb: number };
   readonly rateLimit: { readonly windowMs: number; readonly max: number };
   readonly flags: FeatureFlags;
+  /** Raw secret material; null = not configured (see config/secrets.ts for the local fallback). */
+  readonly secrets: {
+    readonly apiKeyPeppers: string | null;
+    readonly auditSigningKey: string | null;
+    readonly auditHmacKey: string | null;
+    readonly leakReportSecret: string | null;
+  };
+  readonly keys: { readonly graceDays: number; readonly maxLifetimeDays: number; readonly env: 'live' | 'test' };
+  readonly notify: {
+    readonly webhookUrl: string | null;
+    readonly webhookSecret: string | null;
+    readonly slackWebhookUrl: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -76,6 +89,12 @@ function redactUrl(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
+function keyEnv(env: Env): 'live' | 'test' {
+  const raw = read(env, 'API_KEY_ENV') ?? 'live';
+  if (raw !== 'live' && raw !== 'test') throw new ConfigError('API_KEY_ENV', 'live or test', raw);
+  return raw;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
@@ -116,5 +135,21 @@ export function parseConfig(env: Env): Config {
       max: num(env, 'SECURITY_RATE_LIMIT_MAX', 100, 1, 1_000_000, true),
     }),
     flags: Object.freeze(flags),
+    secrets: Object.freeze({
+      apiKeyPeppers: read(env, 'API_KEY_PEPPERS') ?? null,
+      auditSigningKey: read(env, 'AUDIT_SIGNING_KEY') ?? null,
+      auditHmacKey: read(env, 'AUDIT_HMAC_KEY') ?? null,
+      leakReportSecret: read(env, 'LEAK_REPORT_SECRET') ?? null,
+    }),
+    keys: Object.freeze({
+      graceDays: num(env, 'API_KEY_GRACE_DAYS', 7, 0, 90, true),
+      maxLifetimeDays: num(env, 'API_KEY_MAX_LIFETIME_DAYS', 365, 1, 3650, true),
+      env: keyEnv(env),
+    }),
+    notify: Object.freeze({
+      webhookUrl: url(env, 'NOTIFY_WEBHOOK_URL', ['http:', 'https:']),
+      webhookSecret: read(env, 'NOTIFY_WEBHOOK_SECRET') ?? null,
+      slackWebhookUrl: url(env, 'NOTIFY_SLACK_WEBHOOK_URL', ['http:', 'https:']),
+    }),
   });
 }

@@ -12,11 +12,19 @@ export interface TestRuntime extends Runtime {
 
 export const T0 = new Date('2026-03-02T12:00:00Z');
 
+/** Fixed test secrets, so no test writes a secrets file. */
+export const TEST_SECRETS = {
+  API_KEY_PEPPERS: `1:${Buffer.alloc(32, 1).toString('base64')}`,
+  AUDIT_SIGNING_KEY: Buffer.alloc(32, 2).toString('base64'),
+  AUDIT_HMAC_KEY: Buffer.alloc(32, 3).toString('base64'),
+  LEAK_REPORT_SECRET: Buffer.alloc(32, 4).toString('base64'),
+};
+
 /** A whole ClubOS built by the real composition root, on a scratch database of the given engine. */
 export async function startRuntime(engine: TestEngine, env: Record<string, string> = {}): Promise<TestRuntime> {
   const testDatabase = await engine.open();
   const clock = manualClock(T0);
-  const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...env });
+  const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...TEST_SECRETS, ...env });
   const runtime = await buildRuntime(config, { database: testDatabase, clock, logger: createLogger('silent') });
   return {
     ...runtime,

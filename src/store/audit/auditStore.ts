@@ -1,0 +1,132 @@
+import type { SignedCheckpoint } from '../../audit/checkpoint.js';
+import type { AuditEntry, ChainHead } from '../../audit/entry.js';
+import { GENESIS_HEAD } from '../../audit/entry.js';
+import type { AuditStore } from '../../audit/ports.js';
+import type { Database, SqlRunner } from '../database.js';
+
+/** Any constant: every instance appending to the chain takes this lock, so the chain can never fork. */
+const AUDIT_LOCK = 725_100_002;
+const PAGE = 1000;
+
+interface Row {
+  seq: number;
+  at: Date;
+  actor_type: string;
+  actor_id: string;
+  action: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  location: string | null;
+  correlation_id: string | null;
+  body: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+function toEntry(r: Row): AuditEntry {
+  return {
+    seq: Number(r.seq),
+    at: new Date(r.at).toISOString(),
+    actor: { type: r.actor_type as AuditEntry['actor']['type'], id: r.actor_id },
+    action: r.action as AuditEntry['action'],
+    resource: r.resource_type === null || r.resource_id === null ? null : { type: r.resource_type, id: r.resource_id },
+    location: r.location,
+    correlationId: r.correlation_id,
+    body: r.body as AuditEntry['body'],
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+async function lockedTransaction<T>(database: Database, fn: (r: SqlRunner) => Promise<T>): Promise<T> {
+  return database.exclusive(async (r) => {
+    await r.exec('begin');
+    // PGlite has one serialized connection already; PostgreSQL needs the advisory lock across instances.
+    if (database.engine === 'postgres') await r.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+    try {
+      const out = await fn(r);
+      await r.exec('commit');
+      return out;
+    } catch (err) {
+      await r.exec('rollback');
+      throw err;
+    }
+  });
+}
+
+async function headOf(r: SqlRunner): Promise<ChainHead> {
+  const rows = await r.query<{ seq: number; hash: string }>('select seq, hash from compliance_log order by seq desc limit 1');
+  const row = rows[0];
+  return row ? { seq: Number(row.seq), hash: row.hash } : GENESIS_HEAD;
+}
+
+/** The SQL implementation of the audit port: insert-only rows, checkpoints, retention through compliance_log_prune(). */
+export function createAuditStore(database: Database): AuditStore {
+  return {
+    append(build) {
+      return lockedTransaction(database, async (r) => {
+        const entry = build(await headOf(r));
+        await r.query(
+          `insert into compliance_log (seq, at, actor_type, actor_id, action, resource_type, resource_id, location, correlation_id, body, prev_hash, hash)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [
+            entry.seq,
+            entry.at,
+            entry.actor.type,
+            entry.actor.id,
+            entry.action,
+            entry.resource?.type ?? null,
+            entry.resource?.id ?? null,
+            entry.location,
+            entry.correlationId,
+            JSON.stringify(entry.body),
+            entry.prevHash,
+            entry.hash,
+          ],
+        );
+        return entry;
+      });
+    },
+    head: () => database.exclusive(headOf),
+    async oldestSeq() {
+      const rows = await database.exclusive((r) => r.query<{ seq: number | null }>('select min(seq) as seq from compliance_log'));
+      const seq = rows[0]?.seq;
+      return seq === null || seq === undefined ? null : Number(seq);
+    },
+    async *readRange(fromSeq, toSeq) {
+      let next = fromSeq;
+      while (next <= toSeq) {
+        const rows = await database.exclusive((r) =>
+          r.query<Row>('select * from compliance_log where seq >= $1 and seq <= $2 order by seq limit $3', [next, toSeq, PAGE]),
+        );
+        for (const row of rows) yield toEntry(row);
+        if (rows.length < PAGE) return;
+        next = Number(rows[rows.length - 1]!.seq) + 1;
+      }
+    },
+    saveCheckpoint(cp) {
+      return lockedTransaction(database, async (r) => {
+        const latest = await r.query<{ to_seq: number }>('select to_seq from compliance_checkpoints order by to_seq desc limit 1');
+        const oldest = await r.query<{ seq: number | null }>('select min(seq) as seq from compliance_log');
+        const expectedFrom = latest[0] ? Number(latest[0].to_seq) + 1 : Number(oldest[0]?.seq ?? 1);
+        if (cp.fromSeq !== expectedFrom) return 'conflict' as const;
+        await r.query('insert into compliance_checkpoints (to_seq, from_seq, document) values ($1, $2, $3)', [cp.toSeq, cp.fromSeq, JSON.stringify(cp)]);
+        return 'saved' as const;
+      });
+    },
+    async latestCheckpoint() {
+      const rows = await database.exclusive((r) => r.query<{ document: SignedCheckpoint }>('select document from compliance_checkpoints order by to_seq desc limit 1'));
+      return rows[0]?.document ?? null;
+    },
+    async listCheckpoints() {
+      const rows = await database.exclusive((r) => r.query<{ document: SignedCheckpoint }>('select document from compliance_checkpoints order by to_seq'));
+      return rows.map((row) => row.document);
+    },
+    deleteSegment(segment) {
+      return lockedTransaction(database, async (r) => {
+        const rows = await r.query<{ ok: boolean }>('select compliance_log_prune($1, $2) as ok', [segment.fromSeq, segment.toSeq]);
+        return rows[0]?.ok ? ('deleted' as const) : ('not_oldest' as const);
+      });
+    },
+  };
+}
