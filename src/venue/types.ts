@@ -62,3 +62,32 @@ export interface DecisionParams {
 }
 
 export const UNKNOWN_DECISION = '__unknown__';
+
+/**
+ * A venue location as the intake detectors see it: the canonical name (as in `event.location` and
+ * bookings), optionally the short code its device ids start with (`DAR` in `DAR-B3-TPS`), extra
+ * names customers use for it, and its bay count when known.
+ */
+export interface VenueLocation {
+  readonly name: string;
+  readonly code?: string;
+  readonly aliases?: readonly string[];
+  readonly bays?: number;
+}
+
+/** What a device log line reports (intake/deviceLine.ts classifies lines into these). */
+export const DEVICE_LINE_TYPES = [
+  'trackman_fault',
+  'pc_hung',
+  'pc_agent_offline',
+  'projector_off',
+  'projector_warning',
+  'tv_no_signal',
+  'door_controller_offline',
+  'door_alarm',
+  'ups_on_battery',
+  'wan_down',
+  'recovery',
+  'other',
+] as const;
+export type DeviceLineType = (typeof DEVICE_LINE_TYPES)[number];
