@@ -1,14 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { decisionModule } from '../decisionMemory/modules/decisionModule.js';
-import type { PatternModule } from '../decisionMemory/modules/module.js';
+import { venueModules } from '../decisionMemory/modules/venueModules.js';
 import { engineSubject, freshEngine } from '../replay/engineSubject.js';
 import { type ReplayReport, runReplay, warmUp } from '../replay/harness.js';
 import type { OperatorModel } from '../replay/operator.js';
 import { parseStream } from '../replay/streams.js';
 import { type CliCommand, UsageError, parseArgs, report } from './io.js';
-
-/** The modules every replay runs with: the same set the server uses. */
-export const replayModules: readonly PatternModule[] = [decisionModule];
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
@@ -45,7 +41,7 @@ export const replay: CliCommand = async (args, io) => {
     const stream = parseStream(await readFile(path, 'utf8'));
     const warmPath = options.get('warm');
     const warm = warmPath === undefined ? [] : parseStream(await readFile(warmPath, 'utf8'));
-    const subject = engineSubject(freshEngine(replayModules));
+    const subject = engineSubject(freshEngine(venueModules()));
     if (warm.length > 0) await warmUp(subject, warm, operator);
     const result = await runReplay(subject, stream, { operator, feedbackDelay: delay, wallClock: () => performance.now() }, warm.length);
     report(io, flags.has('json'), humanLines(path, result), result);

@@ -6,7 +6,7 @@ import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier } 
 import { type NamedVector, structuredFeatures, textFeatures, vectorise } from './features.js';
 import { type MatchEvidence, MatchScorer } from './matchScore.js';
 import { decisionModule } from './modules/decisionModule.js';
-import type { PatternModule } from './modules/module.js';
+import type { ForcedDecision, PatternModule } from './modules/module.js';
 import { paramsMatch } from './params.js';
 import {
   DEFAULT_PATTERN_SETTINGS,
@@ -124,12 +124,17 @@ export class DecisionEngine {
     this.killSwitches = k;
   }
 
-  private moduleFor(event: MemoryEvent): PatternModule {
-    return this.modules.find((m) => m.handles(event)) ?? decisionModule;
+  private handling(event: MemoryEvent): PatternModule[] {
+    return this.modules.filter((m) => m.handles(event));
   }
 
-  private vectorFor(event: MemoryEvent, module: PatternModule): NamedVector {
-    return vectorise([...textFeatures(event.text), ...structuredFeatures(module.facts(event))]);
+  private owner(decision: string): PatternModule {
+    return this.modules.find((m) => m.owns(decision)) ?? decisionModule;
+  }
+
+  private vectorFor(event: MemoryEvent, modules: readonly PatternModule[]): NamedVector {
+    const facts = modules.flatMap((m) => m.facts(event, this.internals.ownLog));
+    return vectorise([...textFeatures(event.text), ...structuredFeatures(facts)]);
   }
 
   private pattern(key: string, decision: string, variant: string | null = null): PatternRecord {
@@ -139,12 +144,26 @@ export class DecisionEngine {
   /** Proposes a decision for an event. Never sees the truth; `now` is the event's time. */
   propose(event: MemoryEvent, now: Date): Proposal {
     const { classifier, index, calibrator, scorer, ownLog } = this.internals;
-    const module = this.moduleFor(event);
-    const vector = this.vectorFor(event, module);
-    const forced = module.forced(event, ownLog);
+    const modules = this.handling(event);
+    const vector = this.vectorFor(event, modules);
+    let forcedBy: PatternModule | null = null;
+    let forced: ForcedDecision | null = null;
+    for (const m of modules) {
+      forced = m.forced(event, ownLog);
+      if (forced !== null) {
+        forcedBy = m;
+        break;
+      }
+    }
     const neighbours = index.nearest(vector, this.settings.neighbours);
     const prediction = classifier.predict(vector);
-    const decision = forced?.decision ?? (prediction.top >= 0 ? this.decisionOfLabel(prediction.classes[prediction.top]!) : null);
+    const predicted = forced?.decision ?? (prediction.top >= 0 ? this.decisionOfLabel(prediction.classes[prediction.top]!) : null);
+    const module = predicted === null ? decisionModule : this.owner(predicted);
+    const predictedParams = forced?.params ?? (predicted === null ? {} : module.params(event, predicted));
+    const blocks = predicted === null || forced !== null ? [] : module.guards(event, predicted, predictedParams, ownLog);
+    // A guard does not just hold the action back: the decision becomes the handoff the venue rules name.
+    const decision = blocks[0]?.fallback ?? predicted;
+    const params = blocks.length === 0 ? predictedParams : this.owner(decision!).params(event, decision!);
 
     let evidence: MatchEvidence | null = null;
     let matchScore = 0;
@@ -160,18 +179,17 @@ export class DecisionEngine {
       this.settings.novelty,
     );
     const flood = this.floodCheck(event, now);
-    const params = forced?.params ?? (decision === null ? {} : module.params(event, decision));
     const key = decision ?? UNKNOWN_DECISION;
     const pattern = this.pattern(key, key);
     const entry = decision === null ? undefined : catalogueEntry(decision);
     const location = params.location ?? (isVenueEvent(event) ? event.location : null);
-    const blockedBy = decision === null ? [] : module.guards(event, decision, params, ownLog);
+    const blockedBy = blocks.map((b) => b.guard);
     const verdict = decideTier(
       {
         decision,
         confidence,
         catalogueCap: entry?.maxTier,
-        handoff: forced !== null || entry?.kind === 'handoff',
+        handoff: forced !== null || blocks.length > 0 || entry?.kind === 'handoff',
         unknown: decision === UNKNOWN_DECISION || (forced === null && novelty === 'near_unknown'),
         anomaly: forced === null && (novelty === 'novel' || flood),
         emergency: forced?.emergency ?? false,
@@ -205,7 +223,7 @@ export class DecisionEngine {
         })),
         topFeatures: strongest.map((i) => vector.names[i]!),
         classifierProbability: probability,
-        module: module.name,
+        module: (forcedBy ?? module).name,
         reasons: [
           ...(forced !== null ? [forced.reason] : []),
           ...(novelty !== 'familiar' ? [`novelty:${novelty}`] : []),
@@ -223,10 +241,9 @@ export class DecisionEngine {
    */
   learn(event: MemoryEvent, truth: Truth, outcome: Outcome, now: Date, executed: { decision: string; params: DecisionParams } | null = null): void {
     const at = now.getTime();
-    const module = this.moduleFor(event);
     const pending = this.pending.get(event.id);
     this.pending.delete(event.id);
-    const vector = pending?.vector ?? this.vectorFor(event, module);
+    const vector = pending?.vector ?? this.vectorFor(event, this.handling(event));
     const { patterns } = this.internals;
 
     if (pending !== undefined && pending.decision !== null) {
@@ -260,7 +277,8 @@ export class DecisionEngine {
       });
       this.trimOwnLog(at);
     }
-    this.remember(event.id, vector, module.label(event, truth), truth.decision, at);
+    const label = this.owner(truth.decision).label(event, truth, this.internals.ownLog);
+    this.remember(event.id, vector, label, truth.decision, at);
   }
 
   private remember(id: string, vector: NamedVector, label: string, decision: string, at: number): void {

@@ -25,6 +25,8 @@ export interface EngineState {
   readonly ownLog: readonly (Omit<LoggedAction, 'at'> & { readonly at: number })[];
   readonly senders: readonly (readonly [string, readonly number[]])[];
   readonly rngState: number;
+  /** Module memories (e.g. the venue's location directory and recent faults), by module name. */
+  readonly modules: Readonly<Record<string, unknown>>;
 }
 
 /** The engine's state as plain data. */
@@ -47,6 +49,7 @@ export function snapshot(engine: DecisionEngine): EngineState {
     ownLog: s.ownLog.map((a) => ({ ...a, at: a.at.getTime() })),
     senders: [...s.senders],
     rngState: s.rng.state(),
+    modules: Object.fromEntries(engine.modules.flatMap((m) => (m.snapshot === undefined ? [] : [[m.name, m.snapshot()]]))),
   };
 }
 
@@ -66,4 +69,5 @@ export function restoreInto(engine: DecisionEngine, state: EngineState): void {
   s.ownLog = state.ownLog.map((a) => ({ ...a, at: new Date(a.at) }));
   s.senders = new Map(state.senders.map(([k, v]) => [k, [...v]]));
   s.rng = seededRandom(state.rngState);
+  for (const m of engine.modules) if (m.restore !== undefined && state.modules[m.name] !== undefined) m.restore(state.modules[m.name]);
 }

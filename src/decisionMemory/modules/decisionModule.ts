@@ -1,12 +1,13 @@
 import type { PatternModule } from './module.js';
 
 /**
- * General customer requests with nothing but text (the generic streams): no structured facts, no
- * parameters, no venue guards; the label is the operator's decision as given.
+ * General requests with nothing but text (the generic streams, FAQ-like questions): no structured facts,
+ * no parameters beyond none, no guards; the label is the operator's decision as given.
  */
 export const decisionModule: PatternModule = {
   name: 'decision',
   handles: () => true,
+  owns: () => true,
   facts: () => [],
   forced: () => null,
   params: () => ({}),
