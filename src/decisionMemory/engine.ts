@@ -190,7 +190,10 @@ export class DecisionEngine {
         confidence,
         catalogueCap: entry?.maxTier,
         handoff: forced !== null || blocks.length > 0 || entry?.kind === 'handoff',
-        unknown: decision === UNKNOWN_DECISION || (forced === null && novelty === 'near_unknown'),
+        // Among learned unknowns the engine escalates unless it is not guessing (confidence in the auto band).
+        unknown:
+          decision === UNKNOWN_DECISION ||
+          (forced === null && novelty === 'near_unknown' && confidence < this.settings.policy.thresholds.high),
         anomaly: forced === null && (novelty === 'novel' || flood),
         emergency: forced?.emergency ?? false,
         patternState: patternState(pattern, this.settings.patterns),
@@ -299,16 +302,19 @@ export class DecisionEngine {
 
   private evidence(decision: string, p1: number, p2: number, neighbours: readonly Neighbour[]): MatchEvidence {
     let share = 0;
+    let unknown = 0;
     let total = 0;
     for (const n of neighbours) {
       total += n.similarity;
       if (n.example.decision === decision) share += n.similarity;
+      if (n.example.decision === UNKNOWN_DECISION) unknown += n.similarity;
     }
     const nearest = neighbours[0];
     return {
       probability: p1,
       margin: p1 - p2,
       neighbourShare: total > 0 ? share / total : 0,
+      unknownShare: total > 0 ? unknown / total : 0,
       nearestSimilarity: nearest?.similarity ?? 0,
       nearestAgrees: nearest?.example.decision === decision,
       support: this.internals.patterns.get(decision)?.humanApproved ?? 0,

@@ -12,6 +12,8 @@ export interface MatchEvidence {
   readonly margin: number;
   /** Similarity-weighted share of the nearest examples that carry this decision. */
   readonly neighbourShare: number;
+  /** Similarity-weighted share of the nearest examples that are learned unknowns. */
+  readonly unknownShare: number;
   /** Similarity of the nearest example. */
   readonly nearestSimilarity: number;
   /** Whether the nearest example carries this decision. */
@@ -20,7 +22,7 @@ export interface MatchEvidence {
   readonly support: number;
 }
 
-const DIM = 8;
+const DIM = 9;
 
 function logit(p: number): number {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
@@ -29,7 +31,7 @@ function logit(p: number): number {
 
 /**
  * The regression's inputs (bias first).
- * @example evidenceVector({ probability: 0.5, margin: 0, neighbourShare: 0, nearestSimilarity: 0, nearestAgrees: false, support: 0 })[0] // 1
+ * @example evidenceVector({ probability: 0.5, margin: 0, neighbourShare: 0, unknownShare: 0, nearestSimilarity: 0, nearestAgrees: false, support: 0 })[0] // 1
  */
 export function evidenceVector(e: MatchEvidence): Float64Array {
   return Float64Array.from([
@@ -41,6 +43,7 @@ export function evidenceVector(e: MatchEvidence): Float64Array {
     e.nearestAgrees ? e.nearestSimilarity : 0,
     Math.log1p(e.support) / 4,
     e.nearestSimilarity >= 0.98 && e.nearestAgrees ? 1 : 0,
+    e.unknownShare,
   ]);
 }
 

@@ -3,7 +3,7 @@ import { detectEmergency } from '../../intake/emergency.js';
 import { classifyDeviceLine } from '../../intake/deviceLine.js';
 import { bookingWindow, isUnlockAllowed } from '../../venue/bookingWindow.js';
 import { outageOpen, rebootLimitReached, resetLimitReached, unlockCapReached } from '../../venue/guards.js';
-import type { DecisionParams, LoggedAction, VenueEvent } from '../../venue/types.js';
+import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION, type VenueEvent } from '../../venue/types.js';
 import { type MemoryEvent, type Truth, isVenueEvent } from '../types.js';
 import { decisionModule } from './decisionModule.js';
 import type { GuardBlock, PatternModule } from './module.js';
@@ -29,8 +29,21 @@ function venueParams(mem: VenueMemory, event: MemoryEvent, decision: string): De
   return isVenueEvent(event) ? paramsForDecision(decision, event, mem.resolve(event)) : {};
 }
 
-function guards(event: MemoryEvent, decision: string, params: DecisionParams, log: readonly LoggedAction[]): GuardBlock[] {
-  return isVenueEvent(event) ? venueGuard(decision, params, event.t, guardLog(event, log)) : [];
+function venueGuards(mem: VenueMemory, event: MemoryEvent, decision: string, params: DecisionParams, log: readonly LoggedAction[]): GuardBlock[] {
+  if (!isVenueEvent(event)) return [];
+  const blocks = venueGuard(decision, params, event.t, guardLog(event, log));
+  // Asking which bay when both bay and location are already known is a misreading, not a clarification.
+  const resolved = mem.resolve(event);
+  if (decision === 'clarify_bay' && resolved.location !== null && resolved.bay !== null) {
+    blocks.push({ guard: 'bay_already_known', fallback: UNKNOWN_DECISION });
+  }
+  // A projector that went dark right after the session ended was switched off by the session-end rule.
+  const b = event.context.booking;
+  if (decision === 'projector_power_on' && event.kind === 'message' && b !== null) {
+    const sinceEnd = minutes(event.t.getTime() - b.endsAt.getTime());
+    if (sinceEnd > 0 && sinceEnd <= 30) blocks.push({ guard: 'session_ended', fallback: 'extend_session_link' });
+  }
+  return blocks;
 }
 
 /** Where the sender's booking stands now, as facts shared by the Access and Booking modules. */
@@ -53,6 +66,8 @@ function bookingFacts(mem: VenueMemory, event: VenueEvent, log: readonly LoggedA
 /** Builds the venue module set (one shared memory) followed by the generic text module. */
 export function venueModules(): PatternModule[] {
   const mem = new VenueMemory();
+  const guards = (event: MemoryEvent, decision: string, params: DecisionParams, log: readonly LoggedAction[]): GuardBlock[] =>
+    venueGuards(mem, event, decision, params, log);
   const base = {
     params: (event: MemoryEvent, decision: string) => venueParams(mem, event, decision),
     guards,
