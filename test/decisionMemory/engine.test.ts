@@ -96,7 +96,7 @@ describe('features and the example index', () => {
   it('finds the same nearest examples as a brute-force scan on a small memory', () => {
     const index = new ExampleIndex();
     const texts = Object.values(TEMPLATES).flat();
-    texts.forEach((t, i) => index.add({ id: `x${i}`, decision: 'd', vector: vectorise(textFeatures(t)), at: i }));
+    for (const [i, t] of texts.entries()) index.add({ id: `x${i}`, decision: 'd', vector: vectorise(textFeatures(t)), at: i });
     for (const q of ['trackman frozen', 'open hours', 'pizza food']) {
       const v = vectorise(textFeatures(q));
       expect(index.nearest(v, 3).map((n) => n.index)).toEqual(index.bruteForceNearest(v, 3).map((n) => n.index));
