@@ -1,0 +1,358 @@
+import { catalogueEntry } from '../venue/catalogue.js';
+import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION } from '../venue/types.js';
+import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, noveltyOf, rateAnomaly } from './anomaly.js';
+import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from './calibration.js';
+import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier } from './classifier.js';
+import { type NamedVector, structuredFeatures, textFeatures, vectorise } from './features.js';
+import { type MatchEvidence, MatchScorer } from './matchScore.js';
+import { decisionModule } from './modules/decisionModule.js';
+import type { ForcedDecision, PatternModule } from './modules/module.js';
+import { paramsMatch } from './params.js';
+import {
+  DEFAULT_PATTERN_SETTINGS,
+  type OperatorHold,
+  type PatternRecord,
+  type PatternSettings,
+  applyOutcome,
+  approvedByHuman,
+  newPattern,
+  patternState,
+  reliability,
+  suggestReliability,
+  variantKey,
+  withHold,
+} from './patterns.js';
+import { DEFAULT_POLICY, type PolicySettings, decideTier } from './policy.js';
+import { seededRandom } from './random.js';
+import { DEFAULT_INDEX_OPTIONS, ExampleIndex, type IndexOptions, type Neighbour } from './textSimilarity.js';
+import { type MemoryEvent, type Outcome, type Proposal, type Truth, isVenueEvent } from './types.js';
+import { type EngineState, restoreInto, snapshot } from './engineState.js';
+
+/**
+ * The decision memory's facade: `propose(event, now)` before an operator sees the event, `learn(event,
+ * truth, outcome, now)` after. Everything it knows is plain data (`toState`/`fromState`), and time is
+ * always a parameter.
+ */
+
+export interface EngineSettings {
+  readonly policy: PolicySettings;
+  readonly patterns: PatternSettings;
+  readonly novelty: NoveltySettings;
+  readonly rate: RateSettings;
+  readonly classifier: ClassifierOptions;
+  readonly index: IndexOptions;
+  readonly calibrator: CalibratorOptions;
+  /** Nearest examples consulted per event. */
+  readonly neighbours: number;
+  /** Past examples replayed through the classifier per learned event (approximates several epochs). */
+  readonly rehearsal: number;
+  readonly seed: number;
+  /** false = shadow mode: proposals say what would have happened, nothing executes. */
+  readonly autoExecution: boolean;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  policy: DEFAULT_POLICY,
+  patterns: DEFAULT_PATTERN_SETTINGS,
+  novelty: DEFAULT_NOVELTY,
+  rate: DEFAULT_RATE,
+  classifier: DEFAULT_CLASSIFIER_OPTIONS,
+  index: DEFAULT_INDEX_OPTIONS,
+  calibrator: DEFAULT_CALIBRATOR_OPTIONS,
+  neighbours: 8,
+  rehearsal: 4,
+  seed: 20_251,
+  autoExecution: true,
+};
+
+/** Kill switches, passed in as data: an action or a location switched off never executes. */
+export interface KillSwitches {
+  readonly actions: ReadonlySet<string>;
+  readonly locations: ReadonlySet<string>;
+}
+
+export const NO_KILL_SWITCHES: KillSwitches = { actions: new Set(), locations: new Set() };
+
+interface Pending {
+  readonly vector: NamedVector;
+  readonly decision: string | null;
+  readonly params: DecisionParams;
+  readonly evidence: MatchEvidence | null;
+  readonly matchScore: number;
+  readonly band: Proposal['band'];
+  readonly forced: boolean;
+}
+
+export class DecisionEngine {
+  /** @internal exposed to engineState.ts for snapshots */
+  readonly internals: {
+    classifier: LinearClassifier;
+    index: ExampleIndex;
+    calibrator: Calibrator;
+    scorer: MatchScorer;
+    patterns: Map<string, PatternRecord>;
+    labels: string[];
+    ownLog: LoggedAction[];
+    senders: Map<string, number[]>;
+    rng: ReturnType<typeof seededRandom>;
+  };
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    readonly settings: EngineSettings = DEFAULT_ENGINE_SETTINGS,
+    readonly modules: readonly PatternModule[] = [decisionModule],
+    private killSwitches: KillSwitches = NO_KILL_SWITCHES,
+  ) {
+    this.internals = {
+      classifier: new LinearClassifier(settings.classifier),
+      index: new ExampleIndex(settings.index),
+      calibrator: new Calibrator(settings.calibrator),
+      scorer: new MatchScorer(),
+      patterns: new Map(),
+      labels: [],
+      ownLog: [],
+      senders: new Map(),
+      rng: seededRandom(settings.seed),
+    };
+  }
+
+  get rememberedExamples(): number {
+    return this.internals.index.size;
+  }
+
+  setKillSwitches(k: KillSwitches): void {
+    this.killSwitches = k;
+  }
+
+  private handling(event: MemoryEvent): PatternModule[] {
+    return this.modules.filter((m) => m.handles(event));
+  }
+
+  private owner(decision: string): PatternModule {
+    return this.modules.find((m) => m.owns(decision)) ?? decisionModule;
+  }
+
+  private vectorFor(event: MemoryEvent, modules: readonly PatternModule[]): NamedVector {
+    const facts = modules.flatMap((m) => m.facts(event, this.internals.ownLog));
+    return vectorise([...textFeatures(event.text), ...structuredFeatures(facts)]);
+  }
+
+  private pattern(key: string, decision: string, variant: string | null = null): PatternRecord {
+    return this.internals.patterns.get(key) ?? newPattern(decision, variant);
+  }
+
+  /** Proposes a decision for an event. Never sees the truth; `now` is the event's time. */
+  propose(event: MemoryEvent, now: Date): Proposal {
+    const { classifier, index, calibrator, scorer, ownLog } = this.internals;
+    const modules = this.handling(event);
+    const vector = this.vectorFor(event, modules);
+    let forcedBy: PatternModule | null = null;
+    let forced: ForcedDecision | null = null;
+    for (const m of modules) {
+      forced = m.forced(event, ownLog);
+      if (forced !== null) {
+        forcedBy = m;
+        break;
+      }
+    }
+    const neighbours = index.nearest(vector, this.settings.neighbours);
+    const prediction = classifier.predict(vector);
+    const predicted = forced?.decision ?? (prediction.top >= 0 ? this.decisionOfLabel(prediction.classes[prediction.top]!) : null);
+    const module = predicted === null ? decisionModule : this.owner(predicted);
+    const predictedParams = forced?.params ?? (predicted === null ? {} : module.params(event, predicted));
+    const blocks = predicted === null || forced !== null ? [] : module.guards(event, predicted, predictedParams, ownLog);
+    // A guard does not just hold the action back: the decision becomes the handoff the venue rules name.
+    const decision = blocks[0]?.fallback ?? predicted;
+    const params = blocks.length === 0 ? predictedParams : this.owner(decision!).params(event, decision!);
+
+    let evidence: MatchEvidence | null = null;
+    let matchScore = 0;
+    let probability = 0;
+    if (decision !== null && forced === null) {
+      probability = prediction.probabilities[prediction.top]!;
+      evidence = this.evidence(decision, probability, prediction.second >= 0 ? prediction.probabilities[prediction.second]! : 0, neighbours);
+      matchScore = scorer.score(evidence);
+    }
+    const confidence = forced !== null ? 1 : decision === null ? 0 : calibrator.calibrate(matchScore);
+    const novelty = noveltyOf(
+      neighbours.map((n) => ({ decision: n.example.decision, similarity: n.similarity })),
+      this.settings.novelty,
+    );
+    const flood = this.floodCheck(event, now);
+    const key = decision ?? UNKNOWN_DECISION;
+    const pattern = this.pattern(key, key);
+    const entry = decision === null ? undefined : catalogueEntry(decision);
+    const location = params.location ?? (isVenueEvent(event) ? event.location : null);
+    const blockedBy = blocks.map((b) => b.guard);
+    const verdict = decideTier(
+      {
+        decision,
+        confidence,
+        catalogueCap: entry?.maxTier,
+        handoff: forced !== null || blocks.length > 0 || entry?.kind === 'handoff',
+        // Among learned unknowns the engine escalates unless it is not guessing (confidence in the auto band).
+        unknown:
+          decision === UNKNOWN_DECISION ||
+          (forced === null && novelty === 'near_unknown' && confidence < this.settings.policy.thresholds.high),
+        anomaly: forced === null && (novelty === 'novel' || flood),
+        emergency: forced?.emergency ?? false,
+        patternState: patternState(pattern, this.settings.patterns),
+        suggestReliability: suggestReliability(pattern),
+        blockedBy,
+        killSwitched:
+          decision !== null &&
+          (this.killSwitches.actions.has(decision) || (location !== null && this.killSwitches.locations.has(location))),
+      },
+      this.settings.policy,
+    );
+    this.pending.set(event.id, { vector, decision, params, evidence, matchScore, band: verdict.band, forced: forced !== null });
+    const strongest = decision === null ? [] : classifier.strongestFeatures(vector, decision, 5);
+    return {
+      eventId: event.id,
+      decision,
+      params,
+      matchScore,
+      reliability: reliability(pattern),
+      confidence,
+      tier: verdict.tier,
+      band: verdict.band,
+      emergency: forced?.emergency ?? false,
+      shadow: !this.settings.autoExecution,
+      explanation: {
+        neighbours: neighbours.slice(0, 3).map((n) => ({
+          exampleId: n.example.id,
+          decision: n.example.decision,
+          similarity: n.similarity,
+        })),
+        topFeatures: strongest.map((i) => vector.names[i]!),
+        classifierProbability: probability,
+        module: (forcedBy ?? module).name,
+        reasons: [
+          ...(forced !== null ? [forced.reason] : []),
+          ...(novelty !== 'familiar' ? [`novelty:${novelty}`] : []),
+          ...(flood ? ['rate:flood'] : []),
+          ...blockedBy.map((g) => `guard:${g}`),
+          ...verdict.reasons,
+        ],
+      },
+    };
+  }
+
+  /**
+   * Learns the operator's truth for an event. `outcome` says what became of the proposal; `executed` is
+   * the action the system itself carried out for it (its own log feeds the rate guards).
+   */
+  learn(event: MemoryEvent, truth: Truth, outcome: Outcome, now: Date, executed: { decision: string; params: DecisionParams } | null = null): void {
+    const at = now.getTime();
+    const pending = this.pending.get(event.id);
+    this.pending.delete(event.id);
+    const vector = pending?.vector ?? this.vectorFor(event, this.handling(event));
+    const { patterns } = this.internals;
+
+    if (pending !== undefined && pending.decision !== null) {
+      const correct = pending.decision === truth.decision && paramsMatch(pending.params, truth.params);
+      if (!pending.forced && pending.evidence !== null) {
+        this.internals.calibrator.observe(pending.matchScore, correct);
+        this.internals.scorer.learn(pending.evidence, correct);
+      }
+      // A human who decided from scratch saw the proposal: agreeing confirms it, anything else rejects it.
+      const effective: Outcome = outcome === 'decided' ? (correct ? 'approval' : 'rejection') : outcome;
+      const band = pending.band === 'escalate' ? 'human' : pending.band;
+      const key = pending.decision;
+      patterns.set(key, applyOutcome(this.pattern(key, key), effective, band, at, this.settings.patterns));
+      if (outcome === 'modification') {
+        const variant = variantKey(pending.params, truth.params);
+        const vkey = `${key}~${variant}`;
+        patterns.set(vkey, approvedByHuman(this.pattern(vkey, key, variant)));
+      }
+    }
+    if (outcome !== 'success') {
+      // Every outcome other than a correct automatic execution means a human decided or approved the truth.
+      patterns.set(truth.decision, approvedByHuman(this.pattern(truth.decision, truth.decision)));
+    }
+    if (executed !== null) {
+      this.internals.ownLog.push({
+        action: executed.decision,
+        location: executed.params.location ?? null,
+        bay: executed.params.bay ?? null,
+        ...(executed.params.bookingId !== undefined ? { bookingId: executed.params.bookingId } : {}),
+        at: now,
+      });
+      this.trimOwnLog(at);
+    }
+    const label = this.owner(truth.decision).label(event, truth, this.internals.ownLog);
+    this.remember(event.id, vector, label, truth.decision, at);
+  }
+
+  private remember(id: string, vector: NamedVector, label: string, decision: string, at: number): void {
+    const { classifier, index, rng, labels } = this.internals;
+    classifier.learn(vector, label);
+    for (let r = 0; r < this.settings.rehearsal && index.size > 0; r++) {
+      const k = Math.floor(rng.next() * index.size);
+      classifier.learn(index.examples[k]!.vector, labels[k]!);
+    }
+    index.add({ id, decision, vector: { ids: vector.ids, values: vector.values }, at });
+    labels.push(label);
+  }
+
+  private decisionOfLabel(label: string): string {
+    const cut = label.indexOf('#');
+    return cut < 0 ? label : label.slice(0, cut);
+  }
+
+  private evidence(decision: string, p1: number, p2: number, neighbours: readonly Neighbour[]): MatchEvidence {
+    let share = 0;
+    let unknown = 0;
+    let total = 0;
+    for (const n of neighbours) {
+      total += n.similarity;
+      if (n.example.decision === decision) share += n.similarity;
+      if (n.example.decision === UNKNOWN_DECISION) unknown += n.similarity;
+    }
+    const nearest = neighbours[0];
+    return {
+      probability: p1,
+      margin: p1 - p2,
+      neighbourShare: total > 0 ? share / total : 0,
+      unknownShare: total > 0 ? unknown / total : 0,
+      nearestSimilarity: nearest?.similarity ?? 0,
+      nearestAgrees: nearest?.example.decision === decision,
+      support: this.internals.patterns.get(decision)?.humanApproved ?? 0,
+    };
+  }
+
+  private floodCheck(event: MemoryEvent, now: Date): boolean {
+    if (!isVenueEvent(event)) return false;
+    const { senders } = this.internals;
+    const next = rateAnomaly(senders.get(event.from) ?? [], now.getTime(), this.settings.rate);
+    senders.set(event.from, next.recent);
+    return next.flood;
+  }
+
+  private trimOwnLog(at: number): void {
+    const log = this.internals.ownLog;
+    // The guards look back at most two hours; older entries are history the store keeps, not the engine.
+    while (log.length > 0 && at - log[0]!.at.getTime() > 2 * 3_600_000) log.shift();
+  }
+
+  /** Operator holds on a pattern: lock (never automate), demote (at most queue) or release. */
+  hold(patternKey: string, hold: OperatorHold): PatternRecord {
+    const next = withHold(this.pattern(patternKey, patternKey.split('~')[0]!), hold);
+    this.internals.patterns.set(patternKey, next);
+    return next;
+  }
+
+  patterns(): PatternRecord[] {
+    return [...this.internals.patterns.values()];
+  }
+
+  toState(): EngineState {
+    return snapshot(this);
+  }
+
+  static fromState(state: EngineState, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS, modules: readonly PatternModule[] = [decisionModule]): DecisionEngine {
+    const engine = new DecisionEngine(settings, modules);
+    restoreInto(engine, state);
+    return engine;
+  }
+}

@@ -1,0 +1,73 @@
+import type { LoggedAction } from '../venue/types.js';
+import { Calibrator, type CalibratorState } from './calibration.js';
+import { type ClassifierState, LinearClassifier } from './classifier.js';
+import type { DecisionEngine } from './engine.js';
+import { MatchScorer, type MatchScorerState } from './matchScore.js';
+import type { PatternRecord } from './patterns.js';
+import { seededRandom } from './random.js';
+import { ExampleIndex } from './textSimilarity.js';
+
+/** Everything the engine knows, as plain JSON-able data: what the server persists and rebuilds from. */
+export interface EngineState {
+  readonly version: 1;
+  readonly classifier: ClassifierState;
+  readonly calibrator: CalibratorState;
+  readonly scorer: MatchScorerState;
+  readonly examples: readonly {
+    readonly id: string;
+    readonly decision: string;
+    readonly label: string;
+    readonly ids: readonly number[];
+    readonly values: readonly number[];
+    readonly at: number;
+  }[];
+  readonly patterns: readonly PatternRecord[];
+  readonly ownLog: readonly (Omit<LoggedAction, 'at'> & { readonly at: number })[];
+  readonly senders: readonly (readonly [string, readonly number[]])[];
+  readonly rngState: number;
+  /** Module memories (e.g. the venue's location directory and recent faults), by module name. */
+  readonly modules: Readonly<Record<string, unknown>>;
+}
+
+/** The engine's state as plain data. */
+export function snapshot(engine: DecisionEngine): EngineState {
+  const s = engine.internals;
+  return {
+    version: 1,
+    classifier: s.classifier.toState(),
+    calibrator: s.calibrator.toState(),
+    scorer: s.scorer.toState(),
+    examples: s.index.examples.map((e, i) => ({
+      id: e.id,
+      decision: e.decision,
+      label: s.labels[i]!,
+      ids: [...e.vector.ids],
+      values: [...e.vector.values],
+      at: e.at,
+    })),
+    patterns: [...s.patterns.values()],
+    ownLog: s.ownLog.map((a) => ({ ...a, at: a.at.getTime() })),
+    senders: [...s.senders],
+    rngState: s.rng.state(),
+    modules: Object.fromEntries(engine.modules.flatMap((m) => (m.snapshot === undefined ? [] : [[m.name, m.snapshot()]]))),
+  };
+}
+
+/** Loads a snapshot into a freshly constructed engine (its settings decide the options). */
+export function restoreInto(engine: DecisionEngine, state: EngineState): void {
+  const s = engine.internals;
+  s.classifier = LinearClassifier.fromState(state.classifier, engine.settings.classifier);
+  s.calibrator = Calibrator.fromState(state.calibrator, engine.settings.calibrator.priorWeight);
+  s.scorer = MatchScorer.fromState(state.scorer);
+  s.index = new ExampleIndex(engine.settings.index);
+  s.labels = [];
+  for (const e of state.examples) {
+    s.index.add({ id: e.id, decision: e.decision, vector: { ids: Int32Array.from(e.ids), values: Float32Array.from(e.values) }, at: e.at });
+    s.labels.push(e.label);
+  }
+  s.patterns = new Map(state.patterns.map((p) => [p.key, p]));
+  s.ownLog = state.ownLog.map((a) => ({ ...a, at: new Date(a.at) }));
+  s.senders = new Map(state.senders.map(([k, v]) => [k, [...v]]));
+  s.rng = seededRandom(state.rngState);
+  for (const m of engine.modules) if (m.restore !== undefined && state.modules[m.name] !== undefined) m.restore(state.modules[m.name]);
+}

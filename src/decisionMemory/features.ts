@@ -1,0 +1,108 @@
+/**
+ * Events become sparse, L2-normalised feature vectors: words, word pairs, character n-grams (robust to typos
+ * and unseen wording) and structured facts (kind, channel, booking state, time). Digits are folded to `0`
+ * so "bay 3" and "bay 2" share every feature: one pattern covers every bay, the bay itself is a parameter.
+ */
+
+export interface SparseVector {
+  /** Feature ids (hashed, < 2^30 so they stay small integers in V8), ascending, unique. */
+  readonly ids: Int32Array;
+  readonly values: Float32Array;
+}
+
+export interface NamedVector extends SparseVector {
+  /** The readable feature behind each id (same order), for explanations. */
+  readonly names: readonly string[];
+}
+
+/** Relative weight of each feature family before normalisation. */
+const FAMILY_WEIGHT = { w: 1, b: 0.8, c: 0.35, s: 0.9 } as const;
+const FEATURE_MASK = 0x3fffffff;
+
+/** FNV-1a, 32 bit, folded into 30 bits. */
+export function hashFeature(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) & FEATURE_MASK;
+}
+
+/**
+ * Lower-case words with accents stripped and digits folded.
+ * @example words("TrackMan frozen in Bay 3!") // ['trackman', 'frozen', 'in', 'bay', '0']
+ */
+export function words(text: string): string[] {
+  const folded = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[0-9]+/g, '0');
+  return folded.match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
+}
+
+/**
+ * The readable features of a text, with their family weight (duplicates allowed; `vectorise` merges them).
+ * @example textFeatures("no balls").map(([n]) => n) // ['w:no', 'w:balls', 'b:no_balls', 'c: no', ...]
+ */
+export function textFeatures(text: string): [string, number][] {
+  const ws = words(text);
+  const out: [string, number][] = [];
+  for (const w of ws) out.push([`w:${w}`, FAMILY_WEIGHT.w]);
+  for (let i = 0; i + 1 < ws.length; i++) out.push([`b:${ws[i]}_${ws[i + 1]}`, FAMILY_WEIGHT.b]);
+  const joined = ` ${ws.join(' ')} `;
+  for (let n = 3; n <= 5; n++) {
+    for (let i = 0; i + n <= joined.length; i++) {
+      const g = joined.slice(i, i + n);
+      if (g.trim().length > 0) out.push([`c:${g}`, FAMILY_WEIGHT.c]);
+    }
+  }
+  return out;
+}
+
+/** Structured facts as named features (`s:name=value`), weighted like words. */
+export function structuredFeatures(facts: readonly string[]): [string, number][] {
+  return facts.map((f) => [`s:${f}`, FAMILY_WEIGHT.s]);
+}
+
+/**
+ * Merges named features into one L2-normalised sparse vector (a repeated feature adds up, sub-linearly).
+ * @example vectorise(textFeatures("reset bay 2")).ids.length > 0 // true
+ */
+export function vectorise(features: readonly [string, number][]): NamedVector {
+  const merged = new Map<number, { name: string; value: number }>();
+  for (const [name, weight] of features) {
+    const id = hashFeature(name);
+    const prev = merged.get(id);
+    if (prev === undefined) merged.set(id, { name, value: weight });
+    else prev.value += weight * 0.5;
+  }
+  const ids = [...merged.keys()].sort((a, b) => a - b);
+  let norm = 0;
+  for (const id of ids) norm += merged.get(id)!.value ** 2;
+  norm = Math.sqrt(norm) || 1;
+  const values = new Float32Array(ids.length);
+  const names: string[] = [];
+  ids.forEach((id, i) => {
+    const f = merged.get(id)!;
+    values[i] = f.value / norm;
+    names.push(f.name);
+  });
+  return { ids: Int32Array.from(ids), values, names };
+}
+
+/** Dot product of two sorted sparse vectors. */
+export function dot(a: SparseVector, b: SparseVector): number {
+  let i = 0;
+  let j = 0;
+  let s = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i]!;
+    const y = b.ids[j]!;
+    if (x === y) s += a.values[i++]! * b.values[j++]!;
+    else if (x < y) i++;
+    else j++;
+  }
+  return s;
+}

@@ -1,0 +1,73 @@
+import { classifyDeviceLine, unitKey } from '../../intake/deviceLine.js';
+import { locationFromDeviceId, observeLocations } from '../../intake/locationDirectory.js';
+import { type EventParams, resolveParams } from '../../intake/params.js';
+import { GUARD_FALLBACK, blockingGuard } from '../../venue/guards.js';
+import { type FaultSighting, type OutageVerdict, deviceOutageVerdict, rememberFault } from '../../venue/outage.js';
+import type { LoggedAction, VenueEvent, VenueLocation } from '../../venue/types.js';
+import type { GuardBlock } from './module.js';
+
+/**
+ * What the venue modules remember between events: the location directory learned from the traffic (no
+ * location is hard-coded) and the recent device faults the outage rule counts. Plain data in and out.
+ */
+
+export interface VenueMemoryState {
+  readonly directory: readonly VenueLocation[];
+  readonly faults: readonly { readonly at: number; readonly location: string; readonly unit: string }[];
+}
+
+export class VenueMemory {
+  private directory: readonly VenueLocation[] = [];
+  private faults: readonly FaultSighting[] = [];
+  private last: { readonly id: string; readonly verdict: OutageVerdict | null } = { id: '', verdict: null };
+
+  /** Learns from an event before anything is decided on it (called once per event). */
+  observe(event: VenueEvent, log: readonly LoggedAction[]): void {
+    this.directory = observeLocations(this.directory, event);
+    if (event.kind !== 'device_event') {
+      this.last = { id: event.id, verdict: null };
+      return;
+    }
+    const line = classifyDeviceLine(event.from, event.text);
+    const location = event.location ?? locationFromDeviceId(event.from, this.directory);
+    if (location === null || line.unit === null) {
+      this.last = { id: event.id, verdict: null };
+      return;
+    }
+    const facts = { type: line.type, location, unit: unitKey(line.unit), at: event.t, bayHasBooking: event.context.booking !== null };
+    this.last = { id: event.id, verdict: deviceOutageVerdict(facts, this.faults, log) };
+    this.faults = rememberFault(this.faults, facts);
+  }
+
+  /** The outage verdict of the device event observed last (null for messages or unplaceable lines). */
+  outageVerdict(event: VenueEvent): OutageVerdict | null {
+    return this.last.id === event.id ? this.last.verdict : null;
+  }
+
+  resolve(event: VenueEvent): EventParams {
+    return resolveParams(event, this.directory);
+  }
+
+  toState(): VenueMemoryState {
+    return { directory: this.directory, faults: this.faults.map((f) => ({ ...f, at: f.at.getTime() })) };
+  }
+
+  restore(state: VenueMemoryState): void {
+    this.directory = state.directory;
+    this.faults = state.faults.map((f) => ({ ...f, at: new Date(f.at) }));
+  }
+}
+
+/** The venue log the guards read: the venue's own record plus what this system executed itself. */
+export function guardLog(event: VenueEvent, own: readonly LoggedAction[]): LoggedAction[] {
+  return [...event.context.recentActions, ...own];
+}
+
+/**
+ * The venue guard blocking a decision, as a block with its handoff (empty when allowed).
+ * @example venueGuard('reset_trackman', { location: 'A', bay: 1 }, now, log) // [] or [{ guard: 'reset_limit', fallback: 'escalate_tech' }]
+ */
+export function venueGuard(decision: string, params: Parameters<typeof blockingGuard>[1], t: Date, log: readonly LoggedAction[]): GuardBlock[] {
+  const verdict = blockingGuard(decision, params, t, log);
+  return verdict === 'allowed' ? [] : [{ guard: verdict, fallback: GUARD_FALLBACK[verdict] }];
+}

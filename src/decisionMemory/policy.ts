@@ -1,0 +1,109 @@
+import type { ExecutionTier, Tier } from '../venue/types.js';
+import { TIERS } from '../venue/types.js';
+import type { PatternState } from './patterns.js';
+
+/**
+ * From confidence to the tier actually used. The band comes from the thresholds; everything after that can
+ * only LOWER it: the catalogue ceiling, promotion, the suggest-band track-record gate, operator holds,
+ * guards and kill switches. Handoffs, unknowns, anomalies and emergencies escalate.
+ */
+
+export interface Thresholds {
+  readonly high: number;
+  readonly medium: number;
+  readonly low: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { high: 0.95, medium: 0.75, low: 0.5 };
+
+export interface PolicySettings {
+  readonly thresholds: Thresholds;
+  /** Lower bound a pattern's suggest-band record needs before a suggestion may execute by timeout. */
+  readonly suggestGate: number;
+}
+
+export const DEFAULT_POLICY: PolicySettings = { thresholds: DEFAULT_THRESHOLDS, suggestGate: 0.9 };
+
+/** Why a tier was lowered, by name. */
+export type PolicyReason =
+  | 'handoff'
+  | 'unknown'
+  | 'anomaly'
+  | 'emergency'
+  | 'catalogue_cap'
+  | 'not_promoted'
+  | 'suggest_gate'
+  | 'locked'
+  | 'demoted'
+  | 'guard'
+  | 'kill_switch';
+
+export interface PolicyInput {
+  readonly decision: string | null;
+  readonly confidence: number;
+  /** The catalogue's loosest tier for the decision; undefined when the decision is not catalogued. */
+  readonly catalogueCap: ExecutionTier | undefined;
+  /** Escalations and `__unknown__`: routed to a human, never executed. */
+  readonly handoff: boolean;
+  readonly unknown: boolean;
+  readonly anomaly: boolean;
+  readonly emergency: boolean;
+  readonly patternState: PatternState;
+  readonly suggestReliability: number;
+  /** Names of the guards that block this action now (empty = all allow). */
+  readonly blockedBy: readonly string[];
+  readonly killSwitched: boolean;
+}
+
+export interface TierDecision {
+  readonly tier: Tier;
+  readonly band: Tier;
+  readonly reasons: readonly PolicyReason[];
+}
+
+const rank = (t: Tier): number => TIERS.indexOf(t);
+
+/** The stricter of two tiers. */
+export function stricter(a: Tier, b: Tier): Tier {
+  return rank(a) >= rank(b) ? a : b;
+}
+
+/**
+ * The tier the confidence alone earns.
+ * @example bandFor(0.8, DEFAULT_THRESHOLDS) // 'suggest'
+ */
+export function bandFor(confidence: number, t: Thresholds): Tier {
+  if (confidence >= t.high) return 'auto';
+  if (confidence >= t.medium) return 'suggest';
+  if (confidence >= t.low) return 'queue';
+  return 'human';
+}
+
+/**
+ * The tier actually used: never looser than the band, the catalogue cap or any hold.
+ * @example decideTier({ ...input, confidence: 0.99, catalogueCap: 'queue' }, DEFAULT_POLICY).tier // 'queue'
+ */
+export function decideTier(input: PolicyInput, settings: PolicySettings): TierDecision {
+  const band = bandFor(input.confidence, settings.thresholds);
+  const reasons: PolicyReason[] = [];
+  let tier: Tier = band;
+  const lower = (to: Tier, reason: PolicyReason): void => {
+    if (rank(to) > rank(tier)) {
+      tier = to;
+      reasons.push(reason);
+    }
+  };
+  if (input.emergency) lower('escalate', 'emergency');
+  if (input.anomaly) lower('escalate', 'anomaly');
+  if (input.unknown || input.decision === null) lower('escalate', 'unknown');
+  if (input.handoff) lower('human', 'handoff');
+  if (input.catalogueCap !== undefined) lower(input.catalogueCap, 'catalogue_cap');
+  if (input.patternState === 'locked') lower('human', 'locked');
+  if (input.patternState === 'demoted') lower('queue', 'demoted');
+  if (input.patternState === 'learning') lower('queue', 'not_promoted');
+  if (input.patternState === 'suggested') lower('suggest', 'not_promoted');
+  if (tier === 'suggest' && input.suggestReliability < settings.suggestGate) lower('queue', 'suggest_gate');
+  if (input.blockedBy.length > 0) lower('human', 'guard');
+  if (input.killSwitched) lower('human', 'kill_switch');
+  return { tier, band, reasons };
+}

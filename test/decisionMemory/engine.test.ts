@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DecisionEngine } from '../../src/decisionMemory/engine.js';
+import { venueModules } from '../../src/decisionMemory/modules/venueModules.js';
+import { ExampleIndex } from '../../src/decisionMemory/textSimilarity.js';
+import { textFeatures, vectorise, words } from '../../src/decisionMemory/features.js';
+import type { TextEvent } from '../../src/decisionMemory/types.js';
+import { parseStream } from '../../src/replay/streams.js';
+
+const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 60_000);
+const ev = (i: number, text: string): TextEvent => ({ id: `e${i}`, t: at(i), text });
+const TEMPLATES: Record<string, string[]> = {
+  reset: ['trackman frozen in bay 3', 'the trackman is frozen again bay 1', 'trackman not tracking bay 2', 'tracking frozen on trackman'],
+  hours: ['what are your opening hours', 'are you open at 3am', 'when do you open tomorrow', 'hours on sunday?'],
+  food: ['can we bring food', 'is outside food allowed', 'can i order pizza to the bay', 'food policy?'],
+};
+
+function teach(engine: DecisionEngine, rounds: number): number {
+  let i = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const [decision, texts] of Object.entries(TEMPLATES)) {
+      const e = ev(i++, texts[r % texts.length]!);
+      engine.propose(e, e.t);
+      engine.learn(e, { decision, params: {} }, 'decided', e.t);
+    }
+  }
+  return i;
+}
+
+describe('decision engine', () => {
+  it('has nothing to propose before it has learned anything', () => {
+    const p = new DecisionEngine().propose(ev(0, 'hello'), at(0));
+    expect(p.decision).toBeNull();
+    expect(p.tier).toBe('escalate');
+  });
+
+  it('proposes a repeat after human decisions, explains it, and keeps the three numbers apart', () => {
+    const engine = new DecisionEngine();
+    const i = teach(engine, 12);
+    const p = engine.propose(ev(i, 'trackman frozen in bay 4'), at(i));
+    expect(p.decision).toBe('reset');
+    expect(p.confidence).toBeGreaterThan(0.5);
+    expect(p.explanation.neighbours[0]!.decision).toBe('reset');
+    expect(p.explanation.topFeatures.length).toBeGreaterThan(0);
+    expect(p.matchScore).not.toBe(p.reliability);
+    expect(engine.patterns().find((x) => x.key === 'reset')!.humanApproved).toBe(12);
+  });
+
+  it('never executes a locked pattern or a kill-switched action', () => {
+    const engine = new DecisionEngine();
+    const i = teach(engine, 12);
+    engine.hold('reset', 'locked');
+    expect(engine.propose(ev(i, 'trackman frozen in bay 4'), at(i)).tier).toBe('human');
+    engine.hold('reset', 'none');
+    engine.setKillSwitches({ actions: new Set(['reset']), locations: new Set() });
+    expect(engine.propose(ev(i + 1, 'trackman frozen in bay 4'), at(i + 1)).tier).toBe('human');
+  });
+
+  it('marks every proposal as shadow when automatic execution is off', () => {
+    const engine = new DecisionEngine({ ...new DecisionEngine().settings, autoExecution: false });
+    const i = teach(engine, 3);
+    expect(engine.propose(ev(i, 'are you open at 3am'), at(i)).shadow).toBe(true);
+  });
+
+  it('rebuilds from its plain-data state and proposes exactly as before', () => {
+    const engine = new DecisionEngine();
+    const i = teach(engine, 6);
+    const state = JSON.parse(JSON.stringify(engine.toState()));
+    const copy = DecisionEngine.fromState(state);
+    const e = ev(i, 'is the trackman frozen');
+    const a = engine.propose(e, e.t);
+    const b = copy.propose(e, e.t);
+    expect(b.decision).toBe(a.decision);
+    expect(b.confidence).toBeCloseTo(a.confidence, 6);
+    expect(b.tier).toBe(a.tier);
+  });
+
+  it('forks a variant when an operator modifies the parameters', () => {
+    const engine = new DecisionEngine();
+    const e = ev(0, 'trackman frozen');
+    engine.propose(e, e.t);
+    engine.learn(e, { decision: 'reset', params: {} }, 'decided', e.t);
+    const f = ev(1, 'trackman frozen');
+    engine.propose(f, f.t);
+    engine.learn(f, { decision: 'reset', params: { bay: 2 } }, 'modification', f.t);
+    expect(engine.patterns().some((p) => p.key === 'reset~bay' && p.variant === 'bay')).toBe(true);
+  });
+});
+
+describe('features and the example index', () => {
+  it('folds digits so one pattern covers every bay', () => {
+    expect(words('Bay 3 TrackMan!')).toEqual(['bay', '0', 'trackman']);
+    expect(vectorise(textFeatures('reset bay 3')).ids).toEqual(vectorise(textFeatures('reset bay 7')).ids);
+  });
+
+  it('finds the same nearest examples as a brute-force scan on a small memory', () => {
+    const index = new ExampleIndex();
+    const texts = Object.values(TEMPLATES).flat();
+    for (const [i, t] of texts.entries()) index.add({ id: `x${i}`, decision: 'd', vector: vectorise(textFeatures(t)), at: i });
+    for (const q of ['trackman frozen', 'open hours', 'pizza food']) {
+      const v = vectorise(textFeatures(q));
+      expect(index.nearest(v, 3).map((n) => n.index)).toEqual(index.bruteForceNearest(v, 3).map((n) => n.index));
+    }
+  });
+});
+
+describe('venue modules', () => {
+  const items = parseStream(readFileSync(new URL('../fixtures/decisions/venue.head300.jsonl', import.meta.url), 'utf8'));
+
+  it('surfaces every emergency at once and never automates an unlock outside the booking window', () => {
+    const engine = new DecisionEngine(undefined, venueModules());
+    for (const item of items) {
+      const p = engine.propose(item.event, item.event.t);
+      if (item.venue!.emergency) {
+        expect(p.emergency).toBe(true);
+        expect(p.tier).toBe('escalate');
+      }
+      if (p.decision === 'unlock_door' && (p.tier === 'auto' || p.tier === 'suggest')) expect(item.venue!.unlockAllowed).toBe(true);
+      engine.learn(item.event, item.truth, 'decided', item.event.t);
+    }
+  });
+});

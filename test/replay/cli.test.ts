@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../src/cli/replay.js';
+
+const fixture = (name: string) => new URL(`../fixtures/decisions/${name}`, import.meta.url).pathname;
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await replay(args, { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false });
+  return { code, out, err };
+}
+
+describe('clubos replay', () => {
+  it('prints exactly one JSON object as the last line with --json, with the documented keys', async () => {
+    const { code, out } = await run([fixture('banking77.head1200.jsonl'), '--json']);
+    expect(code).toBe(0);
+    expect(out).toHaveLength(1);
+    const r = JSON.parse(out[0]!);
+    for (const k of ['n', 'executed', 'wrong', 'automation_rate', 'wrong_automation_rate', 'unknown_n', 'unknown_executed', 'unknown_executed_rate', 'interventions', 'interventions_saved_rate', 'proposal_precision', 'repeat_top1', 'repeat_time_saved', 'quarters', 'events_per_s', 'ece']) {
+      expect(r).toHaveProperty(k);
+    }
+    expect(r.n).toBe(1200);
+    expect(r.quarters).toHaveLength(4);
+    expect(r.ece).toBeLessThan(0.1);
+    expect(r.wrong_automation_rate).toBeLessThan(0.05);
+  });
+
+  it('adds the venue metrics on a venue stream and keeps it safe', async () => {
+    const { code, out } = await run([fixture('venue.head300.jsonl'), '--json', '--operator', 'attentive']);
+    expect(code).toBe(0);
+    const r = JSON.parse(out[0]!);
+    expect(r.operator).toBe('attentive');
+    expect(r.safety_violations).toBe(0);
+    expect(r.emergencies_surfaced_at_once).toBe(r.emergencies);
+    expect(r).toHaveProperty('param_accuracy');
+  });
+
+  it('warms up on one stream before replaying another', async () => {
+    const cold = JSON.parse((await run([fixture('venue.head300.jsonl'), '--json'])).out[0]!);
+    const warm = JSON.parse((await run([fixture('venue.head300.jsonl'), '--warm', fixture('venue.head300.jsonl'), '--json'])).out[0]!);
+    expect(warm.warm_n).toBe(300);
+    expect(warm.n).toBe(300);
+    expect(warm.automation_rate).toBeGreaterThan(cold.automation_rate);
+  });
+
+  it('prints human lines without --json and rejects a bad operator', async () => {
+    const { out } = await run([fixture('venue.head300.jsonl')]);
+    expect(out[0]).toContain('replay');
+    expect(out.some((l) => l.includes('safety violations'))).toBe(true);
+    expect((await run([fixture('venue.head300.jsonl'), '--operator', 'sleepy'])).code).toBe(2);
+  });
+});
