@@ -53,7 +53,7 @@ export interface ApiKeysTable {
   hash: string;
   pepper_version: number;
   scopes: string[];
-  cidrs: ColumnType<string[], string[] | undefined, string[]>;
+  cidrs: string[];
   locations: string[] | null;
   rate_limit_points: number | null;
   rate_limit_window_ms: number | null;
@@ -67,12 +67,12 @@ export interface ApiKeysTable {
   revoked_reason: string | null;
   suspended_at: Date | null;
   suspended_reason: string | null;
-  risk_score: ColumnType<number, number | undefined, number>;
+  risk_score: number;
   risk_at: Date | null;
-  limit_multiplier: ColumnType<number, number | undefined, number>;
+  limit_multiplier: number;
   last_used_at: Date | null;
   last_used_ip: string | null;
-  reminders_sent: ColumnType<number[], number[] | undefined, number[]>;
+  reminders_sent: number[];
 }
 
 export interface ApiKeyRotationTable {

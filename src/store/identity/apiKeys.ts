@@ -1,0 +1,251 @@
+import { type Kysely, type Transaction, sql } from 'kysely';
+import type { ApiKeyRecord, KeyState, RevokeReason } from '../../security/apiKeys/key.js';
+import type { Scope } from '../../security/apiKeys/scopes.js';
+import type { ApiKeysTable, DB } from '../schema.js';
+
+const toRecord = (r: ApiKeysTable): ApiKeyRecord => ({
+  id: r.id,
+  familyId: r.family_id,
+  generation: r.generation,
+  name: r.name,
+  ownerId: r.owner_id,
+  env: r.env as ApiKeyRecord['env'],
+  displayPrefix: r.display_prefix,
+  hash: r.hash,
+  pepperVersion: r.pepper_version,
+  scopes: r.scopes as Scope[],
+  cidrs: r.cidrs,
+  locations: r.locations,
+  rateLimit: r.rate_limit_points !== null && r.rate_limit_window_ms !== null ? { points: r.rate_limit_points, windowMs: r.rate_limit_window_ms } : null,
+  state: r.state as KeyState,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  rotateAt: r.rotate_at,
+  graceEndsAt: r.grace_ends_at,
+  successorId: r.successor_id,
+  revokedAt: r.revoked_at,
+  revokedReason: r.revoked_reason as RevokeReason | null,
+  suspendedAt: r.suspended_at,
+  suspendedReason: r.suspended_reason,
+  riskScore: r.risk_score,
+  riskAt: r.risk_at,
+  limitMultiplier: r.limit_multiplier,
+  lastUsedAt: r.last_used_at,
+  lastUsedIp: r.last_used_ip,
+});
+
+const toRow = (k: ApiKeyRecord): ApiKeysTable => ({
+  id: k.id,
+  family_id: k.familyId,
+  generation: k.generation,
+  name: k.name,
+  owner_id: k.ownerId,
+  env: k.env,
+  display_prefix: k.displayPrefix,
+  hash: k.hash,
+  pepper_version: k.pepperVersion,
+  scopes: [...k.scopes],
+  cidrs: [...k.cidrs],
+  locations: k.locations === null ? null : [...k.locations],
+  rate_limit_points: k.rateLimit?.points ?? null,
+  rate_limit_window_ms: k.rateLimit?.windowMs ?? null,
+  state: k.state,
+  created_at: k.createdAt,
+  expires_at: k.expiresAt,
+  rotate_at: k.rotateAt,
+  grace_ends_at: k.graceEndsAt,
+  successor_id: k.successorId,
+  revoked_at: k.revokedAt,
+  revoked_reason: k.revokedReason,
+  suspended_at: k.suspendedAt,
+  suspended_reason: k.suspendedReason,
+  risk_score: k.riskScore,
+  risk_at: k.riskAt,
+  limit_multiplier: k.limitMultiplier,
+  last_used_at: k.lastUsedAt,
+  last_used_ip: k.lastUsedIp,
+  reminders_sent: [],
+});
+
+export interface UsageRow {
+  readonly keyId: string;
+  readonly hour: Date;
+  readonly route: string;
+  readonly outcome: string;
+  readonly count: number;
+}
+
+export interface ClientRow {
+  readonly keyId: string;
+  readonly ip: string;
+  readonly prefix: string;
+  readonly firstSeenAt: Date;
+  readonly lastSeenAt: Date;
+  readonly requests: number;
+}
+
+export function apiKeyStore(db: Kysely<DB>) {
+  return {
+    async insert(k: ApiKeyRecord, tx: Kysely<DB> | Transaction<DB> = db): Promise<void> {
+      await tx.insertInto('api_keys').values(toRow(k)).execute();
+    },
+    async byHashes(hashes: readonly string[]): Promise<ApiKeyRecord | null> {
+      if (hashes.length === 0) return null;
+      const r = await db.selectFrom('api_keys').selectAll().where('hash', 'in', [...hashes]).executeTakeFirst();
+      return r ? toRecord(r) : null;
+    },
+    async byId(id: string): Promise<ApiKeyRecord | null> {
+      const r = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toRecord(r) : null;
+    },
+    async list(): Promise<ApiKeyRecord[]> {
+      return (await db.selectFrom('api_keys').selectAll().orderBy('created_at', 'desc').execute()).map(toRecord);
+    },
+    /**
+     * Issues `successor` for `predecessorId` exactly once: the predecessor row is claimed by setting its successor
+     * only where none is set, so two instances racing the same rotation produce one successor.
+     */
+    async rotate(predecessorId: string, successor: ApiKeyRecord, graceEndsAt: Date, reason: 'scheduled' | 'manual' | 'compromised', at: Date): Promise<boolean> {
+      return db.transaction().execute(async (tx) => {
+        await tx.insertInto('api_keys').values(toRow(successor)).execute();
+        const claimed = await tx
+          .updateTable('api_keys')
+          .set({ successor_id: successor.id, grace_ends_at: graceEndsAt })
+          .where('id', '=', predecessorId)
+          .where('successor_id', 'is', null)
+          .where('state', '=', 'active')
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) {
+          await tx.deleteFrom('api_keys').where('id', '=', successor.id).execute();
+          return false;
+        }
+        await tx
+          .insertInto('api_key_rotation')
+          .values({ family_id: successor.familyId, from_key_id: predecessorId, to_key_id: successor.id, reason, rotated_at: at, grace_ends_at: graceEndsAt, predecessor_revoked_at: null })
+          .execute();
+        return true;
+      });
+    },
+    async dueForRotation(now: Date, limit: number): Promise<ApiKeyRecord[]> {
+      const rows = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('state', '=', 'active')
+        .where('successor_id', 'is', null)
+        .where('rotate_at', '<=', now)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .orderBy('rotate_at')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
+    },
+    /** Revokes every predecessor whose grace window ended; returns the keys revoked (once each, across instances). */
+    async endGraceWindows(now: Date): Promise<ApiKeyRecord[]> {
+      const rows = await db
+        .updateTable('api_keys')
+        .set({ state: 'revoked', revoked_reason: 'grace_ended', revoked_at: now })
+        .where('state', '<>', 'revoked')
+        .where('grace_ends_at', '<=', now)
+        .returningAll()
+        .execute();
+      if (rows.length > 0) {
+        await db
+          .updateTable('api_key_rotation')
+          .set({ predecessor_revoked_at: now })
+          .where('from_key_id', 'in', rows.map((r) => r.id))
+          .execute();
+      }
+      return rows.map(toRecord);
+    },
+    async setState(id: string, patch: Partial<Pick<ApiKeysTable, 'state' | 'revoked_at' | 'revoked_reason' | 'suspended_at' | 'suspended_reason' | 'expires_at' | 'rotate_at' | 'limit_multiplier' | 'risk_score' | 'risk_at'>>, onlyIfState?: KeyState): Promise<ApiKeyRecord | null> {
+      let q = db.updateTable('api_keys').set(patch).where('id', '=', id);
+      if (onlyIfState) q = q.where('state', '=', onlyIfState);
+      const r = await q.returningAll().executeTakeFirst();
+      return r ? toRecord(r) : null;
+    },
+    /** Atomically marks reminder `days` as sent; false if another instance sent it. */
+    async markReminder(id: string, days: number): Promise<boolean> {
+      const res = await db
+        .updateTable('api_keys')
+        .set({ reminders_sent: sql`array_append(reminders_sent, ${days}::int)` })
+        .where('id', '=', id)
+        .where(sql<boolean>`not (${days}::int = any(reminders_sent))`)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
+    async remindersSent(id: string): Promise<number[]> {
+      const r = await db.selectFrom('api_keys').select('reminders_sent').where('id', '=', id).executeTakeFirst();
+      return r?.reminders_sent ?? [];
+    },
+    async expiringBefore(until: Date, now: Date): Promise<ApiKeyRecord[]> {
+      const rows = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('state', '=', 'active')
+        .where('expires_at', '<=', until)
+        .where('expires_at', '>', now)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async recordUsage(usage: readonly UsageRow[], clients: readonly ClientRow[], lastUse: ReadonlyMap<string, { at: Date; ip: string }>): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        for (const u of usage) {
+          await tx
+            .insertInto('api_key_usage')
+            .values({ key_id: u.keyId, hour: u.hour, route: u.route, outcome: u.outcome, count: u.count })
+            .onConflict((oc) => oc.columns(['key_id', 'hour', 'route', 'outcome']).doUpdateSet({ count: sql`api_key_usage.count + excluded.count` }))
+            .execute();
+        }
+        for (const c of clients) {
+          await tx
+            .insertInto('api_key_clients')
+            .values({ key_id: c.keyId, ip: c.ip, prefix: c.prefix, first_seen_at: c.firstSeenAt, last_seen_at: c.lastSeenAt, requests: c.requests })
+            .onConflict((oc) =>
+              oc.columns(['key_id', 'ip']).doUpdateSet({ last_seen_at: sql`greatest(api_key_clients.last_seen_at, excluded.last_seen_at)`, requests: sql`api_key_clients.requests + excluded.requests` }),
+            )
+            .execute();
+        }
+        for (const [keyId, use] of lastUse) {
+          await tx.updateTable('api_keys').set({ last_used_at: use.at, last_used_ip: use.ip }).where('id', '=', keyId).where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', use.at)])).execute();
+        }
+      });
+    },
+    async knownPrefixes(keyId: string): Promise<string[]> {
+      const rows = await db.selectFrom('api_key_clients').select('prefix').distinct().where('key_id', '=', keyId).execute();
+      return rows.map((r) => r.prefix);
+    },
+    async usage(keyId: string, since: Date): Promise<UsageRow[]> {
+      const rows = await db.selectFrom('api_key_usage').selectAll().where('key_id', '=', keyId).where('hour', '>=', since).orderBy('hour').execute();
+      return rows.map((r) => ({ keyId: r.key_id, hour: r.hour, route: r.route, outcome: r.outcome, count: r.count }));
+    },
+    async hourlyTotals(keyId: string, since: Date): Promise<Array<{ hour: Date; count: number }>> {
+      const rows = await db
+        .selectFrom('api_key_usage')
+        .select(['hour', (eb) => eb.fn.sum<number>('count').as('count')])
+        .where('key_id', '=', keyId)
+        .where('hour', '>=', since)
+        .groupBy('hour')
+        .orderBy('hour')
+        .execute();
+      return rows.map((r) => ({ hour: r.hour, count: Number(r.count) }));
+    },
+    async clients(keyId: string): Promise<ClientRow[]> {
+      const rows = await db.selectFrom('api_key_clients').selectAll().where('key_id', '=', keyId).orderBy('last_seen_at', 'desc').execute();
+      return rows.map((r) => ({ keyId: r.key_id, ip: r.ip, prefix: r.prefix, firstSeenAt: r.first_seen_at, lastSeenAt: r.last_seen_at, requests: Number(r.requests) }));
+    },
+    async rotations(familyId: string) {
+      return db.selectFrom('api_key_rotation').selectAll().where('family_id', '=', familyId).orderBy('rotated_at').execute();
+    },
+    async addRiskEvent(e: { keyId: string; at: Date; signal: string; weight: number; scoreAfter: number; levelAfter: string; actionTaken: string; detail: unknown }): Promise<void> {
+      await db
+        .insertInto('api_key_risk_events')
+        .values({ key_id: e.keyId, at: e.at, signal: e.signal, weight: e.weight, score_after: e.scoreAfter, level_after: e.levelAfter, action_taken: e.actionTaken, detail: JSON.stringify(e.detail) })
+        .execute();
+    },
+    async riskEvents(keyId: string) {
+      return db.selectFrom('api_key_risk_events').selectAll().where('key_id', '=', keyId).orderBy('at').execute();
+    },
+  };
+}
+
+export type ApiKeyStore = ReturnType<typeof apiKeyStore>;

@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { DueDelivery, Notification, OutboxStore } from '../../notifications/outbox.js';
+import type { DB } from '../schema.js';
+
+export function outboxStore(db: Kysely<DB>): OutboxStore {
+  return {
+    async enqueue(n, sinks, at) {
+      return db.transaction().execute(async (tx) => {
+        const row = await tx
+          .insertInto('notifications')
+          .values({ topic: n.topic, severity: n.severity, subject: n.subject, body: JSON.stringify(n.body), recipient_id: n.recipientId ?? null, created_at: at })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const id = Number(row.id);
+        if (sinks.length > 0) {
+          await tx
+            .insertInto('notification_deliveries')
+            .values(sinks.map((sink) => ({ notification_id: id, sink, state: 'pending', attempts: 0, next_attempt_at: at, last_error: null, delivered_at: null })))
+            .execute();
+        }
+        return id;
+      });
+    },
+    async claimDue(now, limit, leaseMs) {
+      return db.transaction().execute(async (tx) => {
+        const due = await tx
+          .selectFrom('notification_deliveries as d')
+          .innerJoin('notifications as n', 'n.id', 'd.notification_id')
+          .select(['d.notification_id', 'd.sink', 'd.attempts', 'n.topic', 'n.severity', 'n.subject', 'n.body', 'n.recipient_id', 'n.created_at'])
+          .where('d.state', '=', 'pending')
+          .where('d.next_attempt_at', '<=', now)
+          .orderBy('d.next_attempt_at')
+          .limit(limit)
+          .forUpdate('d')
+          .skipLocked()
+          .execute();
+        for (const d of due) {
+          await tx
+            .updateTable('notification_deliveries')
+            .set({ next_attempt_at: new Date(now.getTime() + leaseMs) })
+            .where('notification_id', '=', d.notification_id)
+            .where('sink', '=', d.sink)
+            .execute();
+        }
+        return due.map(
+          (d): DueDelivery => ({
+            notificationId: Number(d.notification_id),
+            sink: d.sink,
+            attempts: d.attempts,
+            notification: {
+              topic: d.topic,
+              severity: d.severity as Notification['severity'],
+              subject: d.subject,
+              body: (typeof d.body === 'string' ? JSON.parse(d.body) : d.body) as Record<string, unknown>,
+              recipientId: d.recipient_id,
+              createdAt: d.created_at,
+            },
+          }),
+        );
+      });
+    },
+    async delivered(d, at, status) {
+      await db
+        .updateTable('notification_deliveries')
+        .set({ state: 'delivered', delivered_at: at, attempts: d.attempts + 1, last_error: null })
+        .where('notification_id', '=', d.notificationId)
+        .where('sink', '=', d.sink)
+        .execute();
+      await db.insertInto('notification_attempts').values({ notification_id: d.notificationId, sink: d.sink, at, ok: true, status, error: null }).execute();
+    },
+    async failed(d, at, error, status, retryAt) {
+      await db
+        .updateTable('notification_deliveries')
+        .set({ state: retryAt === null ? 'failed' : 'pending', attempts: d.attempts + 1, last_error: error, next_attempt_at: retryAt ?? at })
+        .where('notification_id', '=', d.notificationId)
+        .where('sink', '=', d.sink)
+        .execute();
+      await db.insertInto('notification_attempts').values({ notification_id: d.notificationId, sink: d.sink, at, ok: false, status, error }).execute();
+    },
+  };
+}
