@@ -4,6 +4,24 @@ import { createEd25519Signer } from './audit/checkpoint.js';
 import { createMinimizer } from './audit/minimize.js';
 import { type Secrets, resolveSecrets } from './config/secrets.js';
 import { createAuditStore } from './store/audit/auditStore.js';
+import { Redis } from 'ioredis';
+import { authHooks } from './http/auth.js';
+import { flagRoutes } from './http/routes/flags.js';
+import { identityRoutes } from './http/routes/identity.js';
+import { keyRoutes, leakReportRoutes } from './http/routes/keys.js';
+import { createKeyCache } from './identity/keyCache.js';
+import { type KeyManager, createKeyManager } from './identity/keyManager.js';
+import { createLoginThrottle } from './identity/loginThrottle.js';
+import { type OperatorService, createOperatorService } from './identity/operators.js';
+import { redisRevocationBus } from './identity/redisBus.js';
+import { type RevocationBus, localRevocationBus } from './identity/revocationBus.js';
+import { type Scheduler, createScheduler } from './jobs/scheduler.js';
+import { type Outbox, type Sink, createOutbox, logSink, slackSink, webhookSink } from './notifications/outbox.js';
+import { parsePeppers } from './security/apiKeys/hash.js';
+import { createLimiterFactory } from './security/limiters.js';
+import { apiKeyStore } from './store/identity/apiKeys.js';
+import { sessionStore } from './store/identity/sessions.js';
+import { outboxStore } from './store/notifications/outbox.js';
 import type { Config } from './config/config.js';
 import { type RuntimeFlags, createRuntimeFlags } from './config/runtimeFlags.js';
 import { type HttpApp, createHttpApp } from './http/app.js';
@@ -28,6 +46,11 @@ export interface Runtime {
   readonly secrets: Secrets;
   /** The only way anything writes an audit entry. */
   readonly audit: AuditLog;
+  readonly keys: KeyManager;
+  readonly operators: OperatorService;
+  readonly outbox: Outbox;
+  readonly scheduler: Scheduler;
+  readonly redis: Redis | null;
   readonly app: HttpApp;
   /** On an instance without an administrator: a fresh one-time setup token (printed by `serve`), else null. */
   issueSetupTokenIfNeeded(): Promise<string | null>;
@@ -42,6 +65,8 @@ export interface RuntimeOverrides {
   readonly logger?: Logger;
   /** Apply pending migrations while building (serve does; tests that manage the schema pass false). */
   readonly migrate?: boolean;
+  /** Start the periodic tasks (serve does; tests drive them through runtime.scheduler.runAll or the task functions). */
+  readonly scheduler?: boolean;
 }
 
 export const VERSION: string = (() => {
@@ -97,12 +122,58 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     },
   };
 
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
+  const redisSub = redis ? redis.duplicate() : null;
+  for (const r of [redis, redisSub]) r?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis unavailable'));
+  const bus: RevocationBus = redis && redisSub ? redisRevocationBus(redis, redisSub) : localRevocationBus();
+  const makeLimiter = createLimiterFactory(redis);
+
+  const sinks: Sink[] = [logSink(logger)];
+  if (config.notify.webhookUrl) sinks.push(webhookSink(config.notify.webhookUrl, config.notify.webhookSecret, clock));
+  if (config.notify.slackWebhookUrl) sinks.push(slackSink(config.notify.slackWebhookUrl));
+  const outbox = createOutbox({ store: outboxStore(database.db), sinks, clock });
+
+  const keyStore = apiKeyStore(database.db);
+  const keys = createKeyManager({
+    keys: keyStore,
+    audit,
+    outbox,
+    clock,
+    logger,
+    peppers: parsePeppers(secrets.apiKeyPeppers),
+    policy: { rotationDays: config.apiKeyRotationDays, graceDays: config.keys.graceDays, maxLifetimeDays: config.keys.maxLifetimeDays },
+    env: config.keys.env,
+    // Revocation must reach every instance within 1 s: cache longer only while Redis broadcasts invalidations.
+    cache: createKeyCache(() => (bus.shared ? 10_000 : 1_000)),
+    bus,
+  });
+  const operators = createOperatorService({ db: database.db, sessions: sessionStore(database.db), audit, clock, throttle: createLoginThrottle(makeLimiter) });
+
+  const scheduler = createScheduler(
+    [
+      { name: 'keys.flush-usage', everyMs: 5_000, run: () => keys.flushUsage() },
+      { name: 'keys.rotate-due', everyMs: 60_000, run: () => (flags.get('apiKeyRotation') ? keys.rotateDue() : Promise.resolve(0)) },
+      { name: 'keys.end-grace', everyMs: 30_000, run: () => keys.endGrace() },
+      { name: 'keys.expiry-reminders', everyMs: 3_600_000, run: () => keys.remind() },
+      { name: 'notifications.deliver', everyMs: 5_000, run: () => outbox.deliverDue() },
+    ],
+    logger,
+  );
+
   const app = await createHttpApp({
     logger,
     devErrors: config.devErrors,
     setup,
-    routes: [systemRoutes({ readiness, version: VERSION })],
+    hooks: [authHooks({ keys, operators })],
+    routes: [
+      systemRoutes({ readiness, version: VERSION }),
+      identityRoutes({ operators, setupRequired: async () => !(await setup.isComplete()) }),
+      keyRoutes({ keys, store: keyStore, clock }),
+      leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
+      flagRoutes({ flags, audit, clock }),
+    ],
   });
+  if (overrides.scheduler === true) scheduler.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -114,6 +185,11 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     setupTokens,
     secrets,
     audit,
+    keys,
+    operators,
+    outbox,
+    scheduler,
+    redis,
     app,
     async issueSetupTokenIfNeeded() {
       if (await setup.isComplete()) return null;
@@ -128,6 +204,11 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     close() {
       closing ??= (async () => {
         await app.close();
+        await scheduler.stop();
+        await keys.flushUsage().catch((err: unknown) => logger.warn({ err }, 'usage flush at shutdown failed'));
+        await bus.close();
+        redisSub?.disconnect();
+        redis?.disconnect();
         if (ownsDatabase) await database.close();
       })();
       return closing;

@@ -5,7 +5,7 @@ import type { CliCommand } from './io.js';
 /** `clubos serve`: migrate, listen, print the first-run setup token when no administrator exists. */
 export const serve: CliCommand = async (_args, io) => {
   const config = parseConfig(process.env);
-  const runtime = await buildRuntime(config);
+  const runtime = await buildRuntime(config, { scheduler: true });
   const { logger } = runtime;
 
   process.on('unhandledRejection', (reason) => {

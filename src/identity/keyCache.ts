@@ -8,7 +8,8 @@ export interface KeyCache {
   clear(): void;
 }
 
-export function createKeyCache(ttlMs: number, maxEntries = 10_000): KeyCache {
+/** `ttlMs` is asked on every insert: shorter while invalidations cannot reach other instances. */
+export function createKeyCache(ttlMs: () => number, maxEntries = 10_000): KeyCache {
   const entries = new Map<string, { record: ApiKeyRecord | null; until: number }>();
   return {
     get(hash, nowMs) {
@@ -22,7 +23,7 @@ export function createKeyCache(ttlMs: number, maxEntries = 10_000): KeyCache {
     },
     set(hash, record, nowMs) {
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
-      entries.set(hash, { record, until: nowMs + ttlMs });
+      entries.set(hash, { record, until: nowMs + ttlMs() });
     },
     delete: (hash) => {
       entries.delete(hash);
