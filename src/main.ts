@@ -6,7 +6,9 @@ import { type Secrets, resolveSecrets } from './config/secrets.js';
 import { createAuditStore } from './store/audit/auditStore.js';
 import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
+import { eventRoutes } from './http/routes/events.js';
 import { flagRoutes } from './http/routes/flags.js';
+import { eventStore } from './store/events/events.js';
 import { identityRoutes } from './http/routes/identity.js';
 import { keyRoutes, leakReportRoutes } from './http/routes/keys.js';
 import { createKeyCache } from './identity/keyCache.js';
@@ -171,6 +173,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       keyRoutes({ keys, store: keyStore, clock }),
       leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
       flagRoutes({ flags, audit, clock }),
+      eventRoutes({ events: eventStore(database.db), clock }),
     ],
   });
   if (overrides.scheduler === true) scheduler.start();

@@ -118,6 +118,12 @@ export const problems = define({
     status: 401,
     description: 'The request signature is missing, malformed, stale or does not match the body.',
   },
+  'idempotency-key-reused': {
+    title: 'Idempotency key reused with a different request',
+    status: 422,
+    description: 'This Idempotency-Key was already used by this caller for a different body.',
+  },
+  'event-not-found': { title: 'Event not found', status: 404, description: 'No event has that id (or it is in a location you may not see).' },
   'unknown-feature-flag': { title: 'Unknown feature flag', status: 404, description: 'No feature flag has that name.' },
 });
 

@@ -145,7 +145,27 @@ export interface NotificationAttemptsTable {
   error: string | null;
 }
 
+export interface EventsTable {
+  id: string;
+  received_at: Date;
+  occurred_at: Date;
+  kind: string;
+  channel: string;
+  sender: string;
+  location: string | null;
+  bay: number | null;
+  text: string;
+  context: unknown;
+  source_key_id: string | null;
+  idempotency_key: string | null;
+  request_hash: string;
+  status: ColumnType<string, string | undefined, string>;
+  decision: unknown;
+  decided_at: Date | null;
+}
+
 export interface DB {
+  events: EventsTable;
   feature_flags: FeatureFlagsTable;
   setup_tokens: SetupTokensTable;
   operators: OperatorsTable;
