@@ -34,12 +34,12 @@ export class KeyUsageRecorder {
     this.prefixes.set(keyId, set);
   }
 
-  /** Counts an authorisation failure; returns the burst size when it crosses the threshold (once per burst). */
+  /** Counts an authorisation failure; returns the burst size at every multiple of the threshold within the window. */
   noteFailure(keyId: string, nowMs: number): number | null {
     const recent = (this.failures.get(keyId) ?? []).filter((t) => t > nowMs - AUTH_FAILURE_WINDOW_MS);
     recent.push(nowMs);
     this.failures.set(keyId, recent);
-    return recent.length === AUTH_FAILURE_BURST ? recent.length : null;
+    return recent.length % AUTH_FAILURE_BURST === 0 ? recent.length : null;
   }
 
   /** z-score of this hour against history, reported once per key and hour. */
