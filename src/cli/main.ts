@@ -7,6 +7,7 @@ import { UsageError, processIO } from './io.js';
 const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   serve: async () => (await import('./serve.js')).serve,
   migrate: async () => (await import('./migrate.js')).migrate,
+  audit: async () => (await import('./audit.js')).audit,
 };
 
 const USAGE = `usage: clubos <command> [options]
