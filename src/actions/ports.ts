@@ -1,4 +1,5 @@
 import type { Clock } from '../kernel/clock.js';
+import { catalogueEntry } from '../venue/catalogue.js';
 
 /**
  * What the execution engine needs from the outside world to turn a decision into an effect.
@@ -121,4 +122,15 @@ export interface VenueIntegrations {
 /** True for the decisions that go through `VenueIntegrations.device`. */
 export function isDeviceAction(decision: string): decision is DeviceAction {
   return (DEVICE_ACTIONS as readonly string[]).includes(decision);
+}
+
+/**
+ * Whether the catalogue allows retrying the action after an ambiguous timeout.
+ *
+ * @example
+ * isIdempotentAction('reset_trackman'); // true
+ * isIdempotentAction('unlock_door');    // false
+ */
+export function isIdempotentAction(action: DeviceAction): boolean {
+  return catalogueEntry(action)?.idempotent === true;
 }
