@@ -38,7 +38,7 @@ export async function login(rt: TestRuntime, username: string, password: string,
 export async function createOperator(rt: TestRuntime, admin: OperatorSession, role: string, username = `${role}_${Math.random().toString(36).slice(2, 8)}`, locations: string[] | null = null): Promise<OperatorSession> {
   const password = 'a long enough password 42';
   const res = await rt.app.inject({ method: 'POST', url: '/v1/operators', headers: admin.headers, payload: { username, displayName: username, password, role, locations } });
-  expect(res.statusCode).toBe(201);
+  expect(res.statusCode, res.body).toBe(201);
   return login(rt, username, password);
 }
 
@@ -49,8 +49,8 @@ export interface CreatedKey {
 }
 
 export async function createKey(rt: TestRuntime, admin: OperatorSession, scopes: string[], extra: Record<string, unknown> = {}): Promise<CreatedKey> {
-  const res = await rt.app.inject({ method: 'POST', url: '/v1/keys', headers: admin.headers, payload: { name: `key ${scopes.join(' ')}`, scopes, ...extra } });
-  expect(res.statusCode).toBe(201);
+  const res = await rt.app.inject({ method: 'POST', url: '/v1/keys', headers: admin.headers, payload: { name: `key ${scopes.join(' ')}`.slice(0, 100), scopes, ...extra } });
+  expect(res.statusCode, res.body).toBe(201);
   const body = res.json() as { key: string; record: { id: string } };
   return { secret: body.key, id: body.record.id, headers: { authorization: `Bearer ${body.key}` } };
 }

@@ -38,10 +38,12 @@ function toEntry(r: Row): AuditEntry {
   };
 }
 
-async function lockedTransaction<T>(database: Database, fn: (r: SqlRunner) => Promise<T>): Promise<T> {
+async function lockedTransaction<T>(database: Database, fn: (r: SqlRunner) => Promise<T>, writesOnce = false): Promise<T> {
   return database.exclusive(async (r) => {
+    // PGlite: one process, one connection, and `exclusive` already keeps everyone else out. A single write needs
+    // no transaction there (it cut appends to 0.3x of a plain insert); multi-statement writes still get one.
+    if (database.engine === 'pglite' && writesOnce) return fn(r);
     await r.exec('begin');
-    // PGlite has one serialized connection already; PostgreSQL needs the advisory lock across instances.
     if (database.engine === 'postgres') await r.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
     try {
       const out = await fn(r);
@@ -85,7 +87,7 @@ export function createAuditStore(database: Database): AuditStore {
           ],
         );
         return entry;
-      });
+      }, true);
     },
     head: () => database.exclusive(headOf),
     async oldestSeq() {
