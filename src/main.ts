@@ -125,7 +125,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   };
 
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
-  const redisSub = redis ? redis.duplicate() : null;
+  // The subscriber queues its SUBSCRIBE until connected (and ioredis re-subscribes after a reconnect).
+  const redisSub = redis ? redis.duplicate({ enableOfflineQueue: true }) : null;
   for (const r of [redis, redisSub]) r?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis unavailable'));
   const bus: RevocationBus = redis && redisSub ? redisRevocationBus(redis, redisSub) : localRevocationBus();
   const makeLimiter = createLimiterFactory(redis);

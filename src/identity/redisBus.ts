@@ -6,7 +6,7 @@ const CHANNEL = 'clubos:keys:invalidate';
 /** Key invalidations broadcast to every instance through Redis pub/sub. */
 export function redisRevocationBus(publisher: Redis, subscriber: Redis): RevocationBus {
   const handlers: Array<(h: string) => void> = [];
-  void subscriber.subscribe(CHANNEL);
+  subscriber.subscribe(CHANNEL).catch(() => {});
   subscriber.on('message', (channel: string, message: string) => {
     if (channel === CHANNEL) for (const fn of handlers) fn(message);
   });
