@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import type { AuditLog, CheckpointOutcome } from '../audit/auditLog.js';
 import { CHECKPOINT_FORMAT, createEd25519Signer, type ExportedCheckpoint } from '../audit/checkpoint.js';
-import type { Actor, AuditEntry } from '../audit/entry.js';
+import type { AuditEntry } from '../audit/entry.js';
 import type { ReportPeriod } from '../audit/report.js';
 import { verifyCliJson } from '../audit/verify.js';
-import { parseConfig } from '../config/config.js';
-import { createLogger } from '../logging.js';
-import { buildRuntime, type Runtime } from '../main.js';
+import type { Runtime } from '../main.js';
+import { cliActor, withRuntime } from './runtime.js';
 import { createAuditStore } from '../store/audit/auditStore.js';
 import { type CliCommand, type CliIO, parseArgs, report, UsageError } from './io.js';
 
@@ -51,28 +49,6 @@ export const audit: CliCommand = async (args, io) => {
       throw new UsageError(USAGE);
   }
 };
-
-async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const config = parseConfig(process.env);
-  // Logs go to stderr: stdout carries the command's output and, with --json, its one JSON line.
-  const runtime = await buildRuntime(config, { logger: createLogger(config.logLevel, process.stderr) });
-  try {
-    return await fn(runtime);
-  } finally {
-    await runtime.close();
-  }
-}
-
-/** Who ran the command: the audit names the shell user, the only identity a CLI has. */
-function cliActor(): Actor {
-  let name: string;
-  try {
-    name = userInfo().username;
-  } catch {
-    name = 'unknown';
-  }
-  return { type: 'system', id: `cli:${name}` };
-}
 
 const verify: CliCommand = async (args, io) => {
   const { flags } = parseArgs(args, { flags: ['json'] });

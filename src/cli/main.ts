@@ -8,6 +8,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   serve: async () => (await import('./serve.js')).serve,
   migrate: async () => (await import('./migrate.js')).migrate,
   audit: async () => (await import('./audit.js')).audit,
+  keys: async () => (await import('./keys.js')).keys,
+  replay: async () => (await import('./replay.js')).replay,
 };
 
 const USAGE = `usage: clubos <command> [options]

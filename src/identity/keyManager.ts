@@ -266,6 +266,8 @@ export function createKeyManager(deps: KeyManagerDeps) {
 
     lifecycle: (key: ApiKeyRecord) => lifecycleOf(key, clock.now()),
 
+    byId: (id: string) => keys.byId(id),
+
     /** Scheduled task: issue successors for keys past their rotation date. */
     async rotateDue(limit = 50): Promise<number> {
       let n = 0;
