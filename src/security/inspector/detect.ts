@@ -1,0 +1,58 @@
+import { decodedVariants } from './decode.js';
+import { isPlainToken } from './precheck.js';
+import { judgeCodeInjection } from './rules/codeInjection.js';
+import { judgeCommandInjection } from './rules/commandInjection.js';
+import { judgeNosqlText } from './rules/nosql.js';
+import { judgePathTraversal } from './rules/pathTraversal.js';
+import { judgePrototypePollutionText } from './rules/prototypePollution.js';
+import { judgeSsti } from './rules/ssti.js';
+import { judgeSql } from './sql/judge.js';
+import type { AttackKind, RuleHit } from './types.js';
+import { judgeXss } from './xss/judge.js';
+
+type Judge = (s: string) => RuleHit | null;
+
+const judges: readonly Judge[] = [
+  judgeSql,
+  judgeXss,
+  judgeSsti,
+  judgePrototypePollutionText,
+  judgeCommandInjection,
+  judgePathTraversal,
+  judgeNosqlText,
+  judgeCodeInjection,
+];
+
+/** A value's hits and their anomaly score: the best hit of each kind, summed (as CRS sums rule scores). */
+export interface TextJudgement {
+  readonly hits: readonly RuleHit[];
+  readonly score: number;
+}
+
+const none: TextJudgement = Object.freeze({ hits: Object.freeze([]) as readonly RuleHit[], score: 0 });
+
+/**
+ * Runs every detector on `s` and on its decoded copies (the input is never changed). Values that
+ * pass the plain-token pre-check cost one character scan.
+ * @example detectText("1' or '1'='1", 16384).score >= 5 // true
+ * @example detectText('door code isn\'t working', 16384).score // 0
+ */
+export function detectText(s: string, maxLength: number): TextJudgement {
+  if (s.length === 0 || isPlainToken(s)) return none;
+  const text = s.length > maxLength ? s.slice(0, maxLength) : s;
+  let best: Map<AttackKind, RuleHit> | null = null;
+  for (const variant of decodedVariants(text)) {
+    for (const judge of judges) {
+      const h = judge(variant);
+      if (h === null) continue;
+      best ??= new Map();
+      const prior = best.get(h.kind);
+      if (prior === undefined || prior.score < h.score) best.set(h.kind, h);
+    }
+    // A decisive hit on a less-decoded form is enough; decoding further adds nothing.
+    if (best !== null && [...best.values()].some((h) => h.score >= 5)) break;
+  }
+  if (best === null) return none;
+  const hits = [...best.values()];
+  return { hits, score: hits.reduce((sum, h) => sum + h.score, 0) };
+}

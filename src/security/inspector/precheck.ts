@@ -1,0 +1,20 @@
+/**
+ * The fast path: a short value made only of word characters and `. , : @ + -` (ids, numbers,
+ * dates, emails, slugs, tokens) cannot carry any of the attacks the detectors look for, except
+ * the prototype keys, which contain `__` or `proto`. One pass over the characters, no allocation.
+ * @example isPlainToken('2026-03-01T10:00') // true
+ * @example isPlainToken("1' or '1'='1") // false
+ */
+export function isPlainToken(s: string): boolean {
+  if (s.length > 256) return false;
+  let prev = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!word && c !== 45 && c !== 46 && c !== 44 && c !== 58 && c !== 64 && c !== 43 && c !== 95) return false;
+    // `..` (traversal) and `__` (dunder keys) need a real look.
+    if ((c === 46 || c === 95) && prev === c) return false;
+    prev = c;
+  }
+  return s.indexOf('proto') < 0;
+}

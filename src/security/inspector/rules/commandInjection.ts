@@ -1,0 +1,100 @@
+import type { RuleHit } from '../types.js';
+import { commonCommands, distinctiveCommands } from './shellWords.js';
+
+const hit = (rule: string, score = 5): RuleHit => ({ kind: 'command_injection', rule: `cmd.${rule}`, score });
+
+const strongPatterns: readonly [RegExp, string][] = [
+  [/\$\{?IFS\}?|\$\{[^}]*:-?[^}]*\}\s*\w|\$@|\$\{PATH:0:1\}/, 'shell_expansion'],
+  [/\(\s*\)\s*\{\s*:?\s*;\s*\}\s*;/, 'shellshock'],
+  [/\/dev\/(?:tcp|udp)\/|\/bin\/(?:ba|z|k|c|da)?sh\b|\b(?:ba|z|k)?sh\s+-[ci]\b|\bcmd(?:\.exe)?\s+\/[ck]\b/i, 'shell_invocation'],
+  [/\b(?:invoke-(?:expression|webrequest|command|restmethod)|iex\s*\(|new-object\s+(?:system\.)?net\.webclient|-enc(?:odedcommand)?\s+[a-z0-9+/=]{8,}|start-process|downloadstring)\b/i, 'powershell'],
+  [/%(?:systemroot|windir|comspec|programfiles|userprofile|temp|appdata)%/i, 'windows_env'],
+  [/\bif\s+(?:\/i\s+)?(?:not\s+)?(?:errorlevel|exist|defined)\b/i, 'batch_condition'],
+  [/(?:\/[\w.-]*[?*][\w.?*-]*){2,}/, 'glob_path'],
+  [/[<>]\s*\/(?:tmp|var|dev|etc|proc)\//, 'redirect'],
+];
+
+/**
+ * Command injection: a shell command in command position (start of the value, or after `;`, `|`,
+ * `&`, a newline, `$(` or a backtick) whose arguments look like shell, plus unmistakable shell
+ * constructs. Prose such as "bays 2 & 3" or "tried 3 times; still locked" stays clean.
+ * @example judgeCommandInjection('; cat /etc/passwd')?.rule // 'cmd.command_after_separator'
+ * @example judgeCommandInjection("I'll drop the key & head out") // null
+ */
+export function judgeCommandInjection(s: string): RuleHit | null {
+  for (const [re, rule] of strongPatterns) if (re.test(s)) return hit(rule);
+  return scanCommandPositions(s);
+}
+
+const separators = new Set([';', '|', '&', '\n', '\r', '`', '{', '(']);
+
+function scanCommandPositions(s: string): RuleHit | null {
+  let i = 0;
+  let atStart = true;
+  while (i < s.length) {
+    // Skip to a command position.
+    while (i < s.length && (s[i]! <= ' ' || s[i] === "'" || s[i] === '"' || s[i] === ')')) i++;
+    const found = judgeCommandAt(s, i, atStart);
+    if (found !== null) return found;
+    atStart = false;
+    const next = nextSeparator(s, i);
+    if (next < 0) return null;
+    i = next;
+  }
+  return null;
+}
+
+function nextSeparator(s: string, from: number): number {
+  for (let i = from; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch === '$' && s[i + 1] === '(') return i + 2;
+    if (separators.has(ch)) {
+      let j = i + 1;
+      while (j < s.length && (s[j] === ch || s[j] === '&' || s[j] === '|' || s[j] === ';')) j++;
+      return j;
+    }
+  }
+  return -1;
+}
+
+/** A shell word with its quoting and escapes removed (`w'h'o'am'i`, `c\at` → `whoami`, `cat`). */
+function readShellWord(s: string, from: number): { word: string; end: number } {
+  let j = from;
+  let word = '';
+  while (j < s.length) {
+    const ch = s[j]!;
+    if (ch <= ' ' || ch === ';' || ch === '|' || ch === '&' || ch === '`' || ch === ')' || ch === '(' || ch === '<' || ch === '>') break;
+    if (ch !== "'" && ch !== '"' && ch !== '\\') word += ch;
+    j++;
+  }
+  return { word, end: j };
+}
+
+const argumentShape = /^(?:-{1,2}[a-z]|[/\\.~$%*{<>'"]|[a-z]:\\|\w+\/\w)/i;
+
+function judgeCommandAt(s: string, from: number, atStart: boolean): RuleHit | null {
+  const { word, end } = readShellWord(s, from);
+  if (word.length === 0) return null;
+  const name = word
+    .replace(/^.*[/\\]/, '')
+    .replace(/\.exe$/i, '')
+    .toLowerCase();
+  const distinctive = distinctiveCommands.has(name);
+  const common = commonCommands.has(name);
+  if (!distinctive && !common) return null;
+  const pathQualified = word.includes('/') || word.includes('\\');
+  let j = end;
+  while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
+  const rest = s.slice(j, j + 40);
+  const restWord = readShellWord(s, j).word.toLowerCase();
+  const ended = rest.length === 0 || /^[;|&`)\n]/.test(rest);
+  const shellArg = argumentShape.test(rest) || distinctiveCommands.has(restWord);
+  if (distinctive || pathQualified) {
+    if (!atStart || shellArg || (ended && rest.length > 0) || pathQualified) return hit(atStart ? 'command_line' : 'command_after_separator');
+    if (ended && s.trim() !== word) return hit('command_line');
+    return null;
+  }
+  const numericArg = /^\d+\b/.test(rest) && (name === 'sleep' || name === 'timeout' || name === 'ping');
+  if (shellArg || (!atStart && (ended || numericArg))) return hit(atStart ? 'command_line' : 'command_after_separator');
+  return null;
+}
