@@ -12,8 +12,8 @@ export function isPlainToken(s: string): boolean {
     const c = s.charCodeAt(i);
     const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
     if (!word && c !== 45 && c !== 46 && c !== 44 && c !== 58 && c !== 64 && c !== 43 && c !== 95) return false;
-    // `..` (traversal) and `__` (dunder keys) need a real look.
-    if ((c === 46 || c === 95) && prev === c) return false;
+    // `..` (traversal), `__` (dunder keys), `--` (SQL comment) and `@@` (SQL variables) need a real look.
+    if ((c === 46 || c === 95 || c === 45 || c === 64) && prev === c) return false;
     prev = c;
   }
   return s.indexOf('proto') < 0;

@@ -13,7 +13,7 @@ const patterns: readonly [RegExp, string][] = [
   [/\bconsole\s*\.\s*(?:log|info|warn|error|debug)\s*\(/, 'js_console'],
   [/\b(?:spawn|execSync|execFile|spawnSync|fork)\s*\(\s*["'`]/, 'js_spawn'],
   // PHP
-  [/<\?(?:php\b|=)/i, 'php_tag'],
+  [/<\?(?:php\b|=\s*[$`\w(])/i, 'php_tag'],
   [/\b(?:system|passthru|shell_exec|popen|proc_open|pcntl_exec|assert|create_function|call_user_func|preg_replace|base64_decode|file_get_contents|file_put_contents|fopen|readfile|include|require|include_once|require_once|phpinfo|unserialize|exec)\s*\(\s*(?:["'`]|\$_(?:GET|POST|REQUEST|COOKIE|SERVER)|\))/i, 'php_call'],
   // Ruby / Perl / Python / Java
   [/\b(?:Kernel\s*\.\s*(?:exec|system|spawn|open)|IO\s*\.\s*popen|Process\s*\.\s*spawn|Open3\s*\.\s*\w+|instance_eval|class_eval|%x\s*[({[]|qx\s*[{(/])/, 'ruby_perl_exec'],

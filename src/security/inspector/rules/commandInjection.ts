@@ -26,7 +26,7 @@ export function judgeCommandInjection(s: string): RuleHit | null {
   return scanCommandPositions(s);
 }
 
-const separators = new Set([';', '|', '&', '\n', '\r', '`', '{', '(']);
+const separators = new Set([';', '|', '&', '\n', '\r', '`']);
 
 function scanCommandPositions(s: string): RuleHit | null {
   let i = 0;
@@ -48,6 +48,8 @@ function nextSeparator(s: string, from: number): number {
   for (let i = from; i < s.length; i++) {
     const ch = s[i]!;
     if (ch === '$' && s[i + 1] === '(') return i + 2;
+    // Brace expansion `{cat,/etc/passwd}` runs its first word.
+    if (ch === '{' && /^\{[\w./-]+,/.test(s.slice(i, i + 40))) return i + 1;
     if (separators.has(ch)) {
       let j = i + 1;
       while (j < s.length && (s[j] === ch || s[j] === '&' || s[j] === '|' || s[j] === ';')) j++;
@@ -63,7 +65,7 @@ function readShellWord(s: string, from: number): { word: string; end: number } {
   let word = '';
   while (j < s.length) {
     const ch = s[j]!;
-    if (ch <= ' ' || ch === ';' || ch === '|' || ch === '&' || ch === '`' || ch === ')' || ch === '(' || ch === '<' || ch === '>') break;
+    if (ch <= ' ' || ch === ';' || ch === '|' || ch === '&' || ch === '`' || ch === ')' || ch === '(' || ch === '<' || ch === '>' || ch === ',' || ch === '}') break;
     if (ch !== "'" && ch !== '"' && ch !== '\\') word += ch;
     j++;
   }

@@ -19,6 +19,8 @@ const delimited = [
   { open: '{#', close: '#}', name: 'comment' },
 ] as const;
 
+/** `{% ... %}` tags that import, execute or loop: ordinary output tags with filters are templates, not attacks. */
+const statementTag = /^(?:import|include|extends|from|for|set|macro|call|debug|load|raw|exec|python|php)\b|__/i;
 const directive = /<#(?:assign|include|import|list|if|macro)\b|\[#(?:assign|include|import)\b|#set\s*\(|#foreach\s*\(|\{php\}|\{\/?(?:if|foreach|include|system)\b|freemarker\.template|\?new\s*\(|\bT\s*\(\s*java\./i;
 const objectWalk = /__(?:class|mro|subclasses|globals|builtins|import|init|base|bases|dict|getattribute)__/i;
 
@@ -38,7 +40,7 @@ export function judgeSsti(s: string): RuleHit | null {
       const close = s.indexOf(d.close, at + d.open.length);
       const body = (close < 0 ? s.slice(at + d.open.length) : s.slice(at + d.open.length, close)).trim();
       if (body.length > 0 && (close >= 0 || body.length > 2)) {
-        if (expressionSyntax.test(body) || templateGlobals.test(body)) return { kind: 'ssti', rule: `ssti.${d.name}`, score: 5 };
+        if (d.name === 'statement' ? statementTag.test(body) : expressionSyntax.test(body) || templateGlobals.test(body)) return { kind: 'ssti', rule: `ssti.${d.name}`, score: 5 };
         if (/^[\w.]+$/.test(body)) weak = { kind: 'ssti', rule: `ssti.${d.name}_placeholder`, score: 2 };
       }
       at = s.indexOf(d.open, at + d.open.length);

@@ -12,6 +12,10 @@ export interface ExprFeatures {
   readonly subquery: boolean;
   /** Operands that were only bare words (as English prose would be). */
   readonly bareOnly: boolean;
+  /** At least one operand was a bare word. */
+  readonly anyBare: boolean;
+  /** Number of operands parsed at the top level. */
+  readonly operands: number;
 }
 
 const compareOps = new Set(['=', '<', '>', '<=', '>=', '<>', '!=', '<=>', '==', '!<', '!>', 'like', 'rlike', 'regexp', 'is', 'in', 'between', 'sounds', 'glob']);
@@ -24,6 +28,8 @@ interface Acc {
   call: boolean;
   subquery: boolean;
   bareOnly: boolean;
+  anyBare: boolean;
+  operands: number;
 }
 
 /**
@@ -32,7 +38,7 @@ interface Acc {
  * @example parseExpression(lexSql('1=1 --', ''), 0)?.compare // true
  */
 export function parseExpression(toks: readonly SqlToken[], from: number): ExprFeatures | null {
-  const acc: Acc = { logic: false, compare: false, call: false, subquery: false, bareOnly: true };
+  const acc: Acc = { logic: false, compare: false, call: false, subquery: false, bareOnly: true, anyBare: false, operands: 0 };
   let i = parseOperand(toks, from, acc);
   if (i < 0) return null;
   for (;;) {
@@ -60,8 +66,11 @@ function parseOperand(toks: readonly SqlToken[], from: number, acc: Acc): number
     case 's':
     case 'v':
       acc.bareOnly = false;
+      acc.operands++;
       return i + 1;
     case '1':
+      acc.anyBare = true;
+      acc.operands++;
       return i + 1;
     case 'k':
       if (!literalWords.has(t.v)) return -1;
@@ -77,10 +86,8 @@ function parseOperand(toks: readonly SqlToken[], from: number, acc: Acc): number
       }
       return close;
     }
-    case '(': {
-      acc.bareOnly = false;
+    case '(':
       return matchParen(toks, i, acc);
-    }
     default:
       return -1;
   }
@@ -95,8 +102,13 @@ function matchParen(toks: readonly SqlToken[], open: number, acc: Acc): number {
     else if (t.t === ')') {
       depth--;
       if (depth === 0) return i + 1;
-    } else if (t.t === 'E' || (t.t === 'f' && t.v === 'select')) acc.subquery = true;
-    else if (t.t === 'f') acc.call = true;
+    } else if (t.t === 'E' || (t.t === 'f' && t.v === 'select')) {
+      acc.subquery = true;
+      acc.bareOnly = false;
+    } else if (t.t === 'f') {
+      acc.call = true;
+      acc.bareOnly = false;
+    } else if (t.t === 'n' || t.t === 's' || t.t === 'v') acc.bareOnly = false;
     else if (t.t === '&') acc.logic = true;
     else if (t.t === 'o' && compareOps.has(t.v)) acc.compare = true;
   }

@@ -15,6 +15,10 @@ export interface SqlToken {
   readonly v: string;
   /** Unterminated string or block comment: the input ended inside it. */
   readonly open: boolean;
+  /** For strings: the quote that opened it. */
+  readonly q?: string;
+  /** For calls: the `(` follows the name directly (`char(`), as code is written, not prose (`convert (`). */
+  readonly glued?: boolean;
 }
 
 /** The quote the input is assumed to start inside: none, a single- or a double-quoted literal. */
@@ -29,7 +33,10 @@ const isWordStart = (c: number): boolean =>
 const isWordPart = (c: number): boolean => isWordStart(c) || isDigit(c);
 
 const opChars = '=<>!+-*/%^|&~:';
-const twoCharOps = new Set(['<=', '>=', '<>', '!=', '||', '&&', ':=', '<<', '>>', '!<', '!>', '==']);
+const twoCharOps = new Set(['<=', '>=', '<>', '!=', '||', '&&', ':=', '<<', '>>', '!<', '!>', '==', '::', '->', '@>', '<@', '?|', '?&', '@?', '#>']);
+/** PostgreSQL JSON operators: `->>`, `#>>`. */
+const threeCharOps = new Set(['<=>', '->>', '#>>']);
+const enginePrefix = /^(?:sqlite|pg|jsonb?|xp|sp|dbms|utl|sys|lo|st|xml|mysql|db|is_srv)_/;
 /** Words that may be glued to a number (`1union`, `1and`) and still act as SQL. */
 const gluable = new Set(['union', 'and', 'or', 'xor', 'order', 'group', 'having', 'limit', 'from', 'div', 'like', 'select', 'is']);
 
@@ -45,7 +52,7 @@ export function lexSql(input: string, quote: QuoteContext): SqlToken[] {
   let inExecComment = false;
   if (quote !== '') {
     const end = scanString(input, 0, quote);
-    out.push({ t: 's', v: input.slice(0, end.bodyEnd), open: end.open });
+    out.push({ t: 's', v: input.slice(0, end.bodyEnd), open: end.open, q: quote });
     i = end.next;
   }
   while (i < n && out.length < MAX_TOKENS) {
@@ -57,7 +64,7 @@ export function lexSql(input: string, quote: QuoteContext): SqlToken[] {
     }
     if (ch === "'" || ch === '"') {
       const end = scanString(input, i + 1, ch);
-      out.push({ t: 's', v: input.slice(i + 1, end.bodyEnd), open: end.open });
+      out.push({ t: 's', v: input.slice(i + 1, end.bodyEnd), open: end.open, q: ch });
       i = end.next;
       continue;
     }
@@ -72,6 +79,11 @@ export function lexSql(input: string, quote: QuoteContext): SqlToken[] {
       i = lexNumber(input, i, out);
       continue;
     }
+    if (ch === '@' && (input[i + 1] === '>' || input[i + 1] === '?')) {
+      out.push({ t: 'o', v: input.slice(i, i + 2), open: false });
+      i += 2;
+      continue;
+    }
     if (ch === '@') {
       let j = i + 1;
       if (input[j] === '@') j++;
@@ -79,6 +91,19 @@ export function lexSql(input: string, quote: QuoteContext): SqlToken[] {
       while (j < n && (isWordPart(input.charCodeAt(j)) || input[j] === '.')) j++;
       out.push({ t: j > start ? 'v' : 'X', v: input.slice(i, j).toLowerCase(), open: false });
       i = Math.max(j, i + 1);
+      continue;
+    }
+    if (ch === '#' && input[i + 1] === '>') {
+      const op = input[i + 2] === '>' ? '#>>' : '#>';
+      out.push({ t: 'o', v: op, open: false });
+      i += op.length;
+      continue;
+    }
+    if (ch === '?' && /^\?(?:[|&]|\s*['"])/.test(input.slice(i, i + 4))) {
+      // `?`, `?|`, `?&` are PostgreSQL jsonb operators when a literal follows; elsewhere a `?` is prose.
+      const op = input[i + 1] === '|' || input[i + 1] === '&' ? input.slice(i, i + 2) : '?';
+      out.push({ t: 'o', v: op, open: false });
+      i += op.length;
       continue;
     }
     if (ch === '#' || (ch === '-' && input[i + 1] === '-')) {
@@ -116,7 +141,7 @@ export function lexSql(input: string, quote: QuoteContext): SqlToken[] {
     if (opChars.includes(ch)) {
       const three = input.slice(i, i + 3);
       const two = input.slice(i, i + 2);
-      const op = three === '<=>' ? three : twoCharOps.has(two) ? two : ch;
+      const op = threeCharOps.has(three) ? three : twoCharOps.has(two) ? two : ch;
       out.push({ t: op === '||' || op === '&&' ? '&' : 'o', v: op, open: false });
       i += op.length;
       continue;
@@ -222,20 +247,21 @@ function lexWord(s: string, start: number, out: SqlToken[]): number {
       return nextEnd;
     }
   }
-  if (s[after] === '(') {
-    const known = riskyFunctions.has(word) || riskyFunctions.has(bare);
-    out.push({ t: statementWords.has(word) && word !== 'select' ? 'E' : known ? 'f' : 'F', v: word, open: false });
+  if (logicalWords.has(word)) {
+    out.push({ t: '&', v: word, open: false });
     return end;
   }
-  const t: TokenClass = logicalWords.has(word)
-    ? '&'
-    : statementWords.has(word)
-      ? 'E'
-      : wordOperators.has(word)
-        ? 'o'
-        : clauseWords.has(word)
-          ? 'k'
-          : '1';
+  if (wordOperators.has(word) && !riskyFunctions.has(word)) {
+    out.push({ t: 'o', v: word, open: false });
+    return end;
+  }
+  if (s[after] === '(') {
+    // Engine-specific prefixes name database functions (`sqlite_compileoption_get(`, `pg_read_file(`).
+    const known = riskyFunctions.has(word) || riskyFunctions.has(bare) || enginePrefix.test(word);
+    out.push({ t: statementWords.has(word) && word !== 'select' ? 'E' : known ? 'f' : 'F', v: word, open: false, glued: after === end });
+    return end;
+  }
+  const t: TokenClass = statementWords.has(word) ? 'E' : wordOperators.has(word) ? 'o' : clauseWords.has(word) ? 'k' : '1';
   out.push({ t, v: word, open: false });
   return end;
 }
