@@ -29,7 +29,7 @@ export function structural(c: Collector, rule: string, location: RequestLocation
 
 /** Judges a string value as free text. */
 export function judgeValue(c: Collector, s: string, location: RequestLocation, path: string): void {
-  const j = detectText(s, c.policy.maxValueLength);
+  const j = detectText(s, c.policy.maxValueLength, location === 'path' ? 'path' : 'text');
   record(c, j.hits, j.score, location, path);
 }
 

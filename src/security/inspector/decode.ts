@@ -124,7 +124,7 @@ export function htmlEntityDecode(s: string): string {
   return s.replace(entityPattern, (m, hx: string | undefined, dec: string | undefined, name: string | undefined) => {
     if (name !== undefined) return namedEntities[name.toLowerCase()] ?? m;
     const cp = hx !== undefined ? Number.parseInt(hx, 16) : Number(dec);
-    return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+    return cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
   });
 }
 
@@ -141,6 +141,23 @@ export function unicodeUnescape(s: string): string {
     return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
   });
 }
+
+const cssEscape = /\\(?:([0-9a-f]{1,6})\s?|([^\n0-9a-f]))/gi;
+
+/**
+ * Decodes CSS escapes (`\\6a` → `j`, `\\a` → `a`... as in `\\ja\\vasc\\ript:`), which style
+ * sheets apply before interpreting a value.
+ * @example cssUnescape('\\0075\\0072\\006C(') // 'url('
+ */
+export function cssUnescape(s: string): string {
+  return s.replace(cssEscape, (_m, hx: string | undefined, ch: string | undefined) => {
+    if (ch !== undefined) return ch;
+    const cp = Number.parseInt(hx ?? '', 16);
+    return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : '';
+  });
+}
+
+const nonAscii = /[^\x00-\x7f]/;
 
 /**
  * The distinct forms of a value worth judging: as received, then each decoding layered on the
@@ -162,6 +179,20 @@ export function decodedVariants(s: string): string[] {
     // Entities can hide escapes and vice versa; one more pass settles the common nestings.
     const again = unicodeUnescape(htmlEntityDecode(ent));
     if (again !== ent) out.push(again);
+  }
+  const last = out[out.length - 1]!;
+  // Fullwidth and compatibility forms (`＜script＞`) fold to ASCII under NFKC, as some back ends do.
+  if (nonAscii.test(last)) {
+    const folded = last.normalize('NFKC');
+    if (folded !== last) out.push(folded);
+  }
+  // US-ASCII with the high bit set (`¼script¾`): browsers told the page is US-ASCII drop that bit.
+  if (last.indexOf('\u00bc') >= 0 || last.indexOf('\u00be') >= 0) {
+    out.push(last.replace(/[\u0080-\u00ff]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) & 0x7f)));
+  }
+  if (last.indexOf('\\') >= 0) {
+    const css = cssUnescape(out[out.length - 1]!);
+    if (css !== out[out.length - 1]) out.push(css);
   }
   return out;
 }

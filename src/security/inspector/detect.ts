@@ -8,11 +8,14 @@ import { judgePrototypePollutionText } from './rules/prototypePollution.js';
 import { judgeSsti } from './rules/ssti.js';
 import { judgeSql } from './sql/judge.js';
 import type { AttackKind, RuleHit } from './types.js';
-import { judgeXss } from './xss/judge.js';
+import { judgeJsSink, judgeXss } from './xss/judge.js';
 
 type Judge = (s: string) => RuleHit | null;
 
-const judges: readonly Judge[] = [
+/** Which detectors apply: URL paths name pages (`/manual/document.cookie`), so script-sink rules skip them. */
+export type TextContext = 'text' | 'path';
+
+const pathJudges: readonly Judge[] = [
   judgeSql,
   judgeXss,
   judgeSsti,
@@ -22,6 +25,7 @@ const judges: readonly Judge[] = [
   judgeNosqlText,
   judgeCodeInjection,
 ];
+const textJudges: readonly Judge[] = [...pathJudges, judgeJsSink];
 
 /** A value's hits and their anomaly score: the best hit of each kind, summed (as CRS sums rule scores). */
 export interface TextJudgement {
@@ -37,12 +41,12 @@ const none: TextJudgement = Object.freeze({ hits: Object.freeze([]) as readonly 
  * @example detectText("1' or '1'='1", 16384).score >= 5 // true
  * @example detectText('door code isn\'t working', 16384).score // 0
  */
-export function detectText(s: string, maxLength: number): TextJudgement {
+export function detectText(s: string, maxLength: number, context: TextContext = 'text'): TextJudgement {
   if (s.length === 0 || isPlainToken(s)) return none;
   const text = s.length > maxLength ? s.slice(0, maxLength) : s;
   let best: Map<AttackKind, RuleHit> | null = null;
   for (const variant of decodedVariants(text)) {
-    for (const judge of judges) {
+    for (const judge of context === 'path' ? pathJudges : textJudges) {
       const h = judge(variant);
       if (h === null) continue;
       best ??= new Map();

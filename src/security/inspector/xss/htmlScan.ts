@@ -8,7 +8,7 @@ export interface HtmlTag {
 }
 
 const MAX_TAGS = 64;
-const isTagNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isTagNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 58;
 // Browsers end names and attribute names at whitespace, `/` and `>`; NUL and control chars are whitespace enough for us.
 const isBreak = (ch: string): boolean => ch <= ' ' || ch === '/' || ch === '>';
 
