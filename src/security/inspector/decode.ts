@@ -57,7 +57,12 @@ function utf8Lenient(b: readonly number[]): string {
   for (let i = 0; i < b.length; i++) {
     const b0 = b[i]!;
     const cont = (k: number): boolean => i + k < b.length && (b[i + k]! & 0xc0) === 0x80;
-    if (b0 >= 0xc0 && b0 < 0xe0 && cont(1)) {
+    if ((b0 === 0xc0 || b0 === 0xc1) && i + 1 < b.length) {
+      // Old IIS-style decoders took the low bits of any byte after an overlong lead (`%c0%2e` → `.`).
+      const b1 = b[i + 1]!;
+      out += String.fromCharCode(b1 < 0x80 ? b1 : ((b0 & 1) << 6) | (b1 & 0x3f));
+      i += 1;
+    } else if (b0 >= 0xc0 && b0 < 0xe0 && cont(1)) {
       out += String.fromCodePoint(((b0 & 0x1f) << 6) | (b[i + 1]! & 0x3f));
       i += 1;
     } else if (b0 >= 0xe0 && b0 < 0xf0 && cont(1) && cont(2)) {

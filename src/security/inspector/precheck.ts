@@ -6,7 +6,8 @@
  * @example isPlainToken("1' or '1'='1") // false
  */
 export function isPlainToken(s: string): boolean {
-  if (s.length > 256) return false;
+  // A leading `.` may name a dotfile (`.htaccess`, `.env`).
+  if (s.length > 256 || s.charCodeAt(0) === 46) return false;
   let prev = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

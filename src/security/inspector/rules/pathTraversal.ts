@@ -2,28 +2,43 @@ import type { RuleHit } from '../types.js';
 
 const hit = (rule: string, score = 5): RuleHit => ({ kind: 'path_traversal', rule: `path.${rule}`, score });
 
-/** Files an attacker reads to prove a traversal (Unix, Windows, Java web apps, process info). */
+/** Files an attacker reads to prove a traversal (Unix, Windows, IIS, Java web apps, containers, process info). */
 const sensitiveFile =
-  /(?:^|[\\/])(?:etc[\\/](?:passwd|shadow|group|hosts|issue|master\.passwd|security[\\/]\w+)|proc[\\/](?:self|\d+)[\\/]\w+|boot\.ini|win\.ini|system\.ini|windows[\\/](?:system32|win\.ini|repair)|winnt[\\/]|web-inf[\\/]|\.htaccess|\.htpasswd|\.ssh[\\/]|\.bash_history|\.git[\\/]|\.env\b|wp-config\.php|repair[\\/](?:sam|system))/i;
+  /(?:^|[\\/])(?:etc[\\/](?:passwd|shadow|group|hosts|issue|master\.passwd|security[\\/]\w+)|proc[\\/](?:self|\d+)[\\/]\w+|sys[\\/](?:class|kernel|devices|power)\b|boot\.ini|win\.ini|system\.ini|windows[\\/](?:system32|win\.ini|repair)|winnt[\\/]|inetpub[\\/]|global\.asa|web-inf[\\/]|\.ssh[\\/]|\.bash_history|\.git[\\/]|\.docker[\\/]|\.aws[\\/]|\.kube[\\/]|wp-config\.php|repair[\\/](?:sam|system))|(?:^|[\\/\s])\.(?:htaccess|htpasswd|env)\b/i;
 
-/** `..` followed by a separator, including `0x2f`/`0x5c` and `;` tricks seen in the wild. */
-const step = /(?:^|[\\/=\s'"(:;]|%00)\.{2,}(?:[\\/]|0x(?:2f|5c)|;[\\/]|$)/gi;
+/** A `..` (or longer) segment: preceded by a boundary, followed by a separator, NUL or the end. */
+const step = /(?<=^|[\\/=\s'"(:;|%]|\0)(?:\.{2,}(?=[\\/]|;[\\/]|\0|%)|\.\.$)/g;
+
+/** `./\/./`, `/./././`: current-directory runs used to smuggle traversal past filters. */
+const dotRun = /(?:\.[\\/]+){3,}/;
+
+/** Unicode look-alike separators and dots that some file APIs fold (`%u2215`, `%uff0e`). */
+const lookalikes = /[\u2215\u2044\u2216\uff0f\uff3c\uff0e\u2024]/g;
+const fold: Readonly<Record<string, string>> = {
+  '\u2215': '/',
+  '\u2044': '/',
+  '\uff0f': '/',
+  '\u2216': '\\',
+  '\uff3c': '\\',
+  '\uff0e': '.',
+  '\u2024': '.',
+};
 
 /**
- * Path traversal: two or more `../` steps, one step towards a sensitive file, or a sensitive
- * system file named outright. Judged on decoded copies, so `%2e%2e%2f` and `%c0%af` count.
+ * Path traversal: a `../` (or `..\`) step at a path boundary, current-directory runs, or a
+ * sensitive system file named outright. Judged on decoded copies, so `%2e%2e%2f`, `%c0%af`,
+ * `0x2e0x2e0x2f` and look-alike slashes count.
  * @example judgePathTraversal('../../../etc/passwd')?.rule // 'path.traversal'
  * @example judgePathTraversal('tried 3 times... still locked') // null
  */
 export function judgePathTraversal(s: string): RuleHit | null {
-  const normal = s.indexOf('0x') >= 0 ? s.replace(/0x(?:2f|5c)/gi, '/') : s;
-  let steps = 0;
+  let normal = s.indexOf('0x') >= 0 ? s.replace(/0x(?:2f|5c|2e)/gi, (m) => (m.toLowerCase() === '0x2e' ? '.' : '/')) : s;
+  normal = normal.replace(lookalikes, (ch) => fold[ch] ?? ch);
   if (normal.indexOf('..') >= 0) {
     step.lastIndex = 0;
-    while (step.exec(normal) !== null) steps++;
+    if (step.test(normal)) return hit('traversal');
   }
-  if (steps >= 2) return hit('traversal');
-  if (sensitiveFile.test(normal)) return hit(steps >= 1 ? 'traversal' : 'sensitive_file');
-  if (steps === 1) return hit('single_step', 3);
+  if (sensitiveFile.test(normal)) return hit('sensitive_file');
+  if (dotRun.test(normal)) return hit('dot_run');
   return null;
 }
