@@ -201,3 +201,22 @@ export function decodedVariants(s: string): string[] {
   }
   return out;
 }
+
+const base64Shape = /^[A-Za-z0-9+/]{12,}={0,2}$/;
+
+/**
+ * Decodes a value that is entirely standard base64 (cookies and tokens often are) when the result
+ * is readable text; random tokens decode to binary and yield null, so they cost one check.
+ * @example base64Text('d2hpbGUodHJ1ZSk7Cg==') // 'while(true);\n'
+ * @example base64Text('ls08e58tnf8b027oo1nr5sv3cc') // null
+ */
+export function base64Text(s: string): string | null {
+  if (s.length % 4 !== 0 || s.length > 8192 || !base64Shape.test(s)) return null;
+  const text = Buffer.from(s, 'base64').toString('latin1');
+  let printable = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 32 && c < 127) || c === 10 || c === 13 || c === 9) printable++;
+  }
+  return text.length > 0 && printable / text.length >= 0.95 ? text : null;
+}

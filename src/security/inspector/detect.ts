@@ -1,4 +1,4 @@
-import { decodedVariants } from './decode.js';
+import { base64Text, decodedVariants } from './decode.js';
 import { isPlainToken } from './precheck.js';
 import { judgeCodeInjection } from './rules/codeInjection.js';
 import { judgeCommandInjection } from './rules/commandInjection.js';
@@ -42,10 +42,20 @@ const none: TextJudgement = Object.freeze({ hits: Object.freeze([]) as readonly 
  * @example detectText('door code isn\'t working', 16384).score // 0
  */
 export function detectText(s: string, maxLength: number, context: TextContext = 'text'): TextJudgement {
-  if (s.length === 0 || isPlainToken(s)) return none;
-  const text = s.length > maxLength ? s.slice(0, maxLength) : s;
+  if (s.length === 0) return none;
+  let variants: string[];
+  if (isPlainToken(s)) {
+    // A plain token is clean unless it is base64 of readable text (a cookie carrying a payload).
+    const decoded = base64Text(s);
+    if (decoded === null) return none;
+    variants = decodedVariants(decoded);
+  } else {
+    variants = decodedVariants(s.length > maxLength ? s.slice(0, maxLength) : s);
+    const decoded = base64Text(variants[variants.length - 1]!);
+    if (decoded !== null) variants.push(...decodedVariants(decoded));
+  }
   let best: Map<AttackKind, RuleHit> | null = null;
-  for (const variant of decodedVariants(text)) {
+  for (const variant of variants) {
     for (const judge of context === 'path' ? pathJudges : textJudges) {
       const h = judge(variant);
       if (h === null) continue;

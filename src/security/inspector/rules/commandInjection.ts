@@ -1,15 +1,24 @@
 import type { RuleHit } from '../types.js';
-import { commonCommands, distinctiveCommands } from './shellWords.js';
+import { commandPrefixes, commonCommands, distinctiveCommands, everydayToolNames, netSubcommands, regSubcommands } from './shellWords.js';
 
 const hit = (rule: string, score = 5): RuleHit => ({ kind: 'command_injection', rule: `cmd.${rule}`, score });
 
 const strongPatterns: readonly [RegExp, string][] = [
   [/\$\{?IFS\}?|\$\{[^}]*:-?[^}]*\}\s*\w|\$@|\$\{PATH:0:1\}/, 'shell_expansion'],
-  [/\(\s*\)\s*\{\s*:?\s*;\s*\}\s*;/, 'shellshock'],
+  [/\(\s*\)\s*\{\s*:?\s*;\s*\}/, 'shellshock'],
+  [/<<<|\$\{\w+[#%][^}]*\}|\$\{[A-Z_][A-Z0-9_]*(?:[#%:/][^}]*)?\}|\$\(\(|[<>]\(\s*\w+/, 'shell_expansion'],
+  [/\bfor\s+(?:\/[a-z]\s+)*(?:"[^"]*"\s+|[a-z]:\\\S*\s+)*%%?\S+\s+in\s*\(/i, 'batch_loop'],
+  [/\{[^{}\s"':]*,[^{}\s"':]*\}/, 'brace_expansion'],
+  [/<!--\s*#\s*(?:exec|include|echo|config|set|printenv)\b/i, 'server_side_include'],
+  [/\bif\s*(?:\/i\s*)?(?:not\s+)?(?:"[^"]*"|\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|[^\s=]+)\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)|\bif\s*\(\s*\S+\s+(?:equ|neq|lss|leq|gtr|geq)\b/i, 'batch_condition'],
+  [/\balias\s+(?:[-+][\w+]+\s+)*['"]?[\w.+-]+['"]?=/, 'shell_alias'],
+  [/(?:^|[\s;|&])\/(?:[\w.-]*\[[^\]\s]+\][\w.-]*|(?:etc|bin|usr|sbin|proc|dev|tmp|var|opt|root|home)\/[\w./-]*\[[^\]\s]+\])/, 'glob_path'],
+  [/(?:^|[\s;|&])(?:\/usr)?\/?s?bin\/[a-z]\w*/, 'binary_path'],
+  [/(?:;|\|\||&&|\||`|\$\()\s*['"]?[a-z][\w.-]*['"]?\s+(?:-{1,2}[a-z][\w-]*|<<<)/i, 'flagged_command'],
   [/\/dev\/(?:tcp|udp)\/|\/bin\/(?:ba|z|k|c|da)?sh\b|\b(?:ba|z|k)?sh\s+-[ci]\b|\bcmd(?:\.exe)?\s+\/[ck]\b/i, 'shell_invocation'],
   [/\b(?:invoke-(?:expression|webrequest|command|restmethod)|iex\s*\(|new-object\s+(?:system\.)?net\.webclient|-enc(?:odedcommand)?\s+[a-z0-9+/=]{8,}|start-process|downloadstring)\b/i, 'powershell'],
   [/%(?:systemroot|windir|comspec|programfiles|userprofile|temp|appdata)%/i, 'windows_env'],
-  [/\bif\s+(?:\/i\s+)?(?:not\s+)?(?:errorlevel|exist|defined)\b/i, 'batch_condition'],
+  [/\bif\s+(?:\/i\s+)?(?:not\s+)?(?:errorlevel|exist|defined|cmdextversion)\b/i, 'batch_condition'],
   [/(?:\/[\w.-]*[?*][\w.?*-]*){2,}/, 'glob_path'],
   [/[<>]\s*\/(?:tmp|var|dev|etc|proc)\//, 'redirect'],
 ];
@@ -22,8 +31,10 @@ const strongPatterns: readonly [RegExp, string][] = [
  * @example judgeCommandInjection("I'll drop the key & head out") // null
  */
 export function judgeCommandInjection(s: string): RuleHit | null {
-  for (const [re, rule] of strongPatterns) if (re.test(s)) return hit(rule);
-  return scanCommandPositions(s);
+  // Escaped newlines (`\\n` as two characters) reach shells through echo -e, printf and log replays.
+  const text = s.indexOf('\\') >= 0 ? s.replace(/\\[nr]/g, '\n') : s;
+  for (const [re, rule] of strongPatterns) if (re.test(text)) return hit(rule);
+  return scanCommandPositions(text);
 }
 
 const separators = new Set([';', '|', '&', '\n', '\r', '`']);
@@ -32,8 +43,11 @@ function scanCommandPositions(s: string): RuleHit | null {
   let i = 0;
   let atStart = true;
   while (i < s.length) {
-    // Skip to a command position.
-    while (i < s.length && (s[i]! <= ' ' || s[i] === "'" || s[i] === '"' || s[i] === ')')) i++;
+    // Skip to a command position; a leading newline already makes it a new command line.
+    while (i < s.length && (s[i]! <= ' ' || s[i] === "'" || s[i] === '"' || s[i] === ')' || s[i] === '(')) {
+      if (s[i] === '\n' || s[i] === '\r') atStart = false;
+      i++;
+    }
     const found = judgeCommandAt(s, i, atStart);
     if (found !== null) return found;
     atStart = false;
@@ -72,16 +86,23 @@ function readShellWord(s: string, from: number): { word: string; end: number } {
   return { word, end: j };
 }
 
-const argumentShape = /^(?:-{1,2}[a-z]|[/\\.~$%*{<>'"]|[a-z]:\\|\w+\/\w)/i;
+const argumentShape = /^(?:-{1,2}[a-z]|[/\\.~$%*{<>'"]|[a-z]:\\|\w+\/\w|[a-z]+:\/\/)/i;
 
 function judgeCommandAt(s: string, from: number, atStart: boolean): RuleHit | null {
-  const { word, end } = readShellWord(s, from);
+  const first = readShellWord(s, from);
+  let { word, end } = first;
+  // `$u wget`: an (empty) variable expansion before the command changes nothing.
+  if (/^\$\w+$/.test(word)) {
+    let j = end;
+    while (s[j] === ' ' || s[j] === '\t') j++;
+    ({ word, end } = readShellWord(s, j));
+  }
   if (word.length === 0) return null;
   const name = word
     .replace(/^.*[/\\]/, '')
     .replace(/\.exe$/i, '')
     .toLowerCase();
-  const distinctive = distinctiveCommands.has(name);
+  const distinctive = distinctiveCommands.has(name) || commandPrefixes.test(name);
   const common = commonCommands.has(name);
   if (!distinctive && !common) return null;
   const pathQualified = word.includes('/') || word.includes('\\');
@@ -90,13 +111,21 @@ function judgeCommandAt(s: string, from: number, atStart: boolean): RuleHit | nu
   const rest = s.slice(j, j + 40);
   const restWord = readShellWord(s, j).word.toLowerCase();
   const ended = rest.length === 0 || /^[;|&`)\n]/.test(rest);
-  const shellArg = argumentShape.test(rest) || distinctiveCommands.has(restWord);
-  if (distinctive || pathQualified) {
+  const shellArg =
+    argumentShape.test(rest) ||
+    distinctiveCommands.has(restWord) ||
+    (name === 'net' && netSubcommands.has(restWord)) ||
+    (name === 'reg' && regSubcommands.has(restWord)) ||
+    (distinctive && !everydayToolNames.has(name) && /^[a-z]/i.test(rest));
+  // `;base64,` inside a data URL is punctuation, not a command with arguments.
+  const glued = /^[,:=.]/.test(s.slice(end, end + 1));
+  if ((distinctive || pathQualified) && !glued) {
     if (!atStart || shellArg || (ended && rest.length > 0) || pathQualified) return hit(atStart ? 'command_line' : 'command_after_separator');
     if (ended && s.trim() !== word) return hit('command_line');
     return null;
   }
-  const numericArg = /^\d+\b/.test(rest) && (name === 'sleep' || name === 'timeout' || name === 'ping');
-  if (shellArg || (!atStart && (ended || numericArg))) return hit(atStart ? 'command_line' : 'command_after_separator');
+  // `sleep 10` as a whole value (or a whole command line): a timing probe.
+  const numericArg = /^\d+\s*(?:$|[;|&`\n])/.test(rest) && (name === 'sleep' || name === 'timeout' || name === 'ping');
+  if (shellArg || numericArg || (!atStart && ended)) return hit(atStart ? 'command_line' : 'command_after_separator');
   return null;
 }

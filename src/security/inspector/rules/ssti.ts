@@ -21,7 +21,7 @@ const delimited = [
 
 /** `{% ... %}` tags that import, execute or loop: ordinary output tags with filters are templates, not attacks. */
 const statementTag = /^(?:import|include|extends|from|for|set|macro|call|debug|load|raw|exec|python|php)\b|__/i;
-const directive = /<#(?:assign|include|import|list|if|macro)\b|\[#(?:assign|include|import)\b|#set\s*\(|#foreach\s*\(|\{php\}|\{\/?(?:if|foreach|include|system)\b|freemarker\.template|\?new\s*\(|\bT\s*\(\s*java\./i;
+const directive = /\{\$[a-z_]\w*(?:\.\w|\|)|<#(?:assign|include|import|list|if|macro)\b|\[#(?:assign|include|import)\b|#set\s*\(|#foreach\s*\(|\{php\}|\{\/?(?:if|foreach|include|system)\b|freemarker\.template|\?new\s*\(|\bT\s*\(\s*java\./i;
 const objectWalk = /__(?:class|mro|subclasses|globals|builtins|import|init|base|bases|dict|getattribute)__/i;
 
 /**
