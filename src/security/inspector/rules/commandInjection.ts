@@ -10,7 +10,7 @@ const strongPatterns: readonly [RegExp, string][] = [
   [/\bfor\s+(?:\/[a-z]\s+)*(?:"[^"]*"\s+|[a-z]:\\\S*\s+)*%%?\S+\s+in\s*\(/i, 'batch_loop'],
   [/\{[^{}\s"':]*,[^{}\s"':]*\}/, 'brace_expansion'],
   [/<!--\s*#\s*(?:exec|include|echo|config|set|printenv)\b/i, 'server_side_include'],
-  [/\bif\s*(?:\/i\s*)?(?:not\s+)?(?:"[^"]*"|\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|[^\s=]+)\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)|\bif\s*\(\s*\S+\s+(?:equ|neq|lss|leq|gtr|geq)\b/i, 'batch_condition'],
+  [/\bif(?:\s*\/i)?\s+(?:not\s+)?(?:"[^"]*"|\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|[^\s=]+)\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)|\bif\s*\(\s*\S+\s+(?:equ|neq|lss|leq|gtr|geq)\b|\bif\s*(?:\/i\s*)?(?:"[^"]*"|\([^)]*\)|\[[^\]]*\]|\{[^}]*\})\s*==/i, 'batch_condition'],
   [/\balias\s+(?:[-+][\w+]+\s+)*['"]?[\w.+-]+['"]?=/, 'shell_alias'],
   [/(?:^|[\s;|&])\/(?:[\w.-]*\[[^\]\s]+\][\w.-]*|(?:etc|bin|usr|sbin|proc|dev|tmp|var|opt|root|home)\/[\w./-]*\[[^\]\s]+\])/, 'glob_path'],
   [/(?:^|[\s;|&])(?:\/usr)?\/?s?bin\/[a-z]\w*/, 'binary_path'],

@@ -4,7 +4,7 @@ const hit = (rule: string, score = 5): RuleHit => ({ kind: 'path_traversal', rul
 
 /** Files an attacker reads to prove a traversal (Unix, Windows, IIS, Java web apps, containers, process info). */
 const sensitiveFile =
-  /(?:^|[\\/])(?:etc[\\/](?:passwd|shadow|group|hosts|issue|master\.passwd|security[\\/]\w+)|proc[\\/](?:self|\d+)[\\/]\w+|sys[\\/](?:class|kernel|devices|power)\b|boot\.ini|win\.ini|system\.ini|windows[\\/](?:system32|win\.ini|repair)|winnt[\\/]|inetpub[\\/]|global\.asa|web-inf[\\/]|\.ssh[\\/]|\.bash_history|\.git[\\/]|\.docker[\\/]|\.aws[\\/]|\.kube[\\/]|wp-config\.php|repair[\\/](?:sam|system))|(?:^|[\\/\s])\.(?:htaccess|htpasswd|env)\b/i;
+  /(?:^|[\\/])(?:etc[\\/](?:passwd|shadow|group|hosts|issue|master\.passwd|security[\\/]\w+)|proc[\\/](?:self|\d+)[\\/]\w+|sys[\\/](?:class|kernel|devices|power)\b|boot\.ini|win\.ini|system\.ini|windows[\\/](?:win\.ini|repair)|winnt[\\/]|inetpub[\\/]|global\.asa|web-inf[\\/]|\.ssh[\\/]|\.bash_history|\.git[\\/]|\.docker[\\/]|\.aws[\\/]|\.kube[\\/]|wp-config\.php|repair[\\/](?:sam|system))|(?:^|[\\/\s])\.(?:htaccess|htpasswd|env)\b/i;
 
 /** A `..` (or longer) segment: preceded by a boundary, followed by a separator, NUL or the end. */
 const step = /(?<=^|[\\/=\s'"(:;|%]|\0)(?:\.{2,}(?=[\\/]|;[\\/]|\0|%)|\.\.$)/g;
@@ -36,7 +36,14 @@ export function judgePathTraversal(s: string): RuleHit | null {
   normal = normal.replace(lookalikes, (ch) => fold[ch] ?? ch);
   if (normal.indexOf('..') >= 0) {
     step.lastIndex = 0;
-    if (step.test(normal)) return hit('traversal');
+    let steps = 0;
+    let continues = false;
+    for (let m = step.exec(normal); m !== null; m = step.exec(normal)) {
+      steps++;
+      // One step counts when a path goes on after it (`..\\pineapple`), not a bare `href="../"`.
+      if (/^[\\/;]+[\w{%.$~-]/.test(normal.slice(m.index + m[0].length, m.index + m[0].length + 4))) continues = true;
+    }
+    if (steps >= 2 || continues) return hit('traversal');
   }
   if (sensitiveFile.test(normal)) return hit('sensitive_file');
   if (dotRun.test(normal)) return hit('dot_run');

@@ -40,6 +40,11 @@ export function judgeSsti(s: string): RuleHit | null {
       const close = s.indexOf(d.close, at + d.open.length);
       const body = (close < 0 ? s.slice(at + d.open.length) : s.slice(at + d.open.length, close)).trim();
       if (body.length > 0 && (close >= 0 || body.length > 2)) {
+        // `#{"color":"#2a1100"}` after a URL fragment is JSON, not an expression.
+        if (/^["'][\w-]+["']\s*:/.test(body)) {
+          at = s.indexOf(d.open, at + d.open.length);
+          continue;
+        }
         if (d.name === 'statement' ? statementTag.test(body) : expressionSyntax.test(body) || templateGlobals.test(body)) return { kind: 'ssti', rule: `ssti.${d.name}`, score: 5 };
         if (/^[\w.]+$/.test(body)) weak = { kind: 'ssti', rule: `ssti.${d.name}_placeholder`, score: 2 };
       }

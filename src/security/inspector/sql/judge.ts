@@ -129,7 +129,7 @@ function judgeBreakout(v: View): RuleHit | null {
   if (terminating(v.commentAfter[p - 1]) && (nc[p] === undefined || nc[p]!.t === 'U' || nc[p]!.t === 'E')) return hit('break_comment');
   const t = nc[p];
   if (t === undefined) return null;
-  if (t.t === ';' && (nc[p + 1] === undefined || v.commentAfter[p] !== undefined || nc[p + 1]!.t === 'E')) return hit('break_stacked');
+  if (t.t === ';' && (v.commentAfter[p] !== undefined || nc[p + 1]?.t === 'E')) return hit('break_stacked');
   if ((t.t === 'E' || t.v === 'if' || t.v === 'begin') && isStatement(nc, p)) return hit('break_statement');
   if (shortOperandAfterOperators(v, p)) return hit('break_operator');
   if (t.t === '&') {
@@ -156,7 +156,7 @@ function shortOperandAfterOperators(v: View, p: number): boolean {
   const first = nc[0]!.v;
   // `A' AND 'B` or `' DIV '`; not `"*"` nor `BROWNING "LIKE"` (prose before the quote).
   const wordOps = nc.slice(p, i).every((t) => /^[a-z]/.test(t.v));
-  if (/\s$/.test(first) || (first.length === 0 && !wordOps)) return false;
+  if (/\s/.test(first) || (first.length === 0 && !wordOps)) return false;
   return i > p && i === nc.length - 1 && last!.t === 's' && last!.open && last!.q === v.ctx && !/\s/.test(last!.v) && last!.v.length <= 12;
 }
 
@@ -173,7 +173,9 @@ function clauseAfterValue(v: View, p: number): RuleHit | null {
   if (t === undefined) return null;
   if (t.t === 'B' || (t.t === 'k' && trailingClauses.has(t.v))) {
     const e = parseExpression(nc, p + 1);
-    if (e !== null && !e.bareOnly && cleanTail(v, e)) return hit('appended_clause');
+    // A lone reopened quote (`"WHERE'S GEORGE"`) is prose, not an appended clause.
+    const loneOpen = e !== null && e.end === p + 2 && nc[p + 1]!.open;
+    if (e !== null && !e.bareOnly && !loneOpen && cleanTail(v, e)) return hit('appended_clause');
     if (e !== null && t.t === 'B' && (e.end >= nc.length || v.commentAfter[e.end - 1] !== undefined)) return hit('appended_clause');
   }
   return null;

@@ -48,7 +48,7 @@ export function isStatement(nc: readonly SqlToken[], from: number): boolean {
       return (
         next !== undefined &&
         (/^(?:master|xp_|sp_)/.test(next.v) ||
-        (next.t === 'v' || next.t === 's' || next.t === '(' || ((next.t === '1' || next.t === 'f' || next.t === 'F') && (after === undefined || after.t === 's' || after.t === 'n' || after.t === 'v' || after.t === '(' || after.t === ';'))))
+        (next.t === 'v' || next.t === 's' || (next.t === '(' && (after?.t === 's' || after?.t === 'v')) || ((next.t === '1' || next.t === 'f' || next.t === 'F') && (after === undefined || after.t === 's' || after.t === 'n' || after.t === 'v' || after.t === '(' || after.t === ';'))))
       );
     default:
       return false;
@@ -71,7 +71,8 @@ export function selectList(nc: readonly SqlToken[], from: number, loose: boolean
     case '(':
       return true;
     case 'o':
-      return t.v === '*';
+      // `select * from`, `select *,`: not "Select * seems greyed out".
+      return t.v === '*' && (after === undefined ? false : after.v === 'from' || after.t === ',' || after.t === ')' || after.t === 'U');
     case 'n':
     case 's':
       return after !== undefined && (after.t === ',' || after.t === 'U' || after.v === 'from' || after.t === ')' || after.t === 'o' || after.t === '&' || after.t === ';' || after.t === 'k');
@@ -94,5 +95,7 @@ function fromTable(nc: readonly SqlToken[], from: number): boolean {
   const table = nc[i + 1];
   if (table === undefined || table.t !== '1') return false;
   const next = nc[i + 2];
+  // `... FROM y WHERE` must go on to a condition.
+  if (next?.v === 'where') return nc[i + 3] !== undefined;
   return next === undefined || next.t === 'k' || next.t === ';' || next.t === 'B' || next.t === ')' || next.t === 'U';
 }
