@@ -86,6 +86,9 @@ function readShellWord(s: string, from: number): { word: string; end: number } {
   return { word, end: j };
 }
 
+/** Common commands an injection runs with no argument to prove execution (`;id`, `|env`). */
+const bareProbes = new Set(['id', 'env', 'ps', 'w', 'who', 'set', 'dir', 'ls', 'pwd']);
+
 const argumentShape = /^(?:-{1,2}[a-z]|[/\\.~$%*{<>'"]|[a-z]:\\|\w+\/\w|[a-z]+:\/\/)/i;
 
 function judgeCommandAt(s: string, from: number, atStart: boolean): RuleHit | null {
@@ -125,7 +128,9 @@ function judgeCommandAt(s: string, from: number, atStart: boolean): RuleHit | nu
     return null;
   }
   // `sleep 10` as a whole value (or a whole command line): a timing probe.
-  const numericArg = /^\d+\s*(?:$|[;|&`\n])/.test(rest) && (name === 'sleep' || name === 'timeout' || name === 'ping');
-  if (shellArg || numericArg || (!atStart && ended)) return hit(atStart ? 'command_line' : 'command_after_separator');
+  // Common words need an argument only a shell would take (a flag, a path, a variable, a redirect).
+  const commonArg = /^(?:-{1,2}[a-z]|[/\\~$%*<>]|[a-z]:\\|[a-z]+:\/\/)/i.test(rest) || distinctiveCommands.has(restWord);
+  const numericArg = /^\d+\s*(?:$|;|\|\||&&|`|\n)/.test(rest) && (name === 'sleep' || name === 'timeout' || name === 'ping');
+  if (commonArg || numericArg || (!atStart && ended && bareProbes.has(name))) return hit(atStart ? 'command_line' : 'command_after_separator');
   return null;
 }

@@ -44,7 +44,7 @@ export function judgeNosqlKey(key: string): RuleHit | null {
 
 const operatorInText = /\[\s*\$[a-z]+\s*\]|["']?\$(?:ne|eq|gt|gte|lt|lte|in|nin|regex|where|exists|expr|or|and|not|nor|elemmatch)["']?\s*:|\$where\b/i;
 const serverJs =
-  /\bthis\.\w+(?:\.\w+)*\s*(?:[=!<>]=?|\.match\s*\(|\.length\b)|\bdb\.\w+\.(?:find|insert|update|remove|drop)\w*\s*\(|;\s*return\s*[(\s]\s*(?:true|1|this|['"])|\bsleep\s*\(\s*\d+\s*\)\s*;?\s*(?:return|var)?|['"]\s*\|\|\s*['"]?\w*['"]?\s*[=!]==?/i;
+  /\bthis\.\w+(?:\.\w+)*\s*(?:[=!<>]=?|\.match\s*\(|\.length\b)|\bdb\.\w+\.(?:find|insert|update|remove|drop)\w*\s*\(|;\s*return\s*[(\s]\s*(?:true|1|this|['"])|['";]\s*sleep\(\s*\d+\s*\)|['"]\s*\|\|\s*['"]?\w*['"]?\s*[=!]==?/i;
 
 /**
  * Operator syntax inside a string (`user[$ne]=x`, `{"$gt": ""}`) and server-side JS conditions.

@@ -109,6 +109,7 @@ function matchParen(toks: readonly SqlToken[], open: number, acc: Acc): number {
       acc.call = true;
       acc.bareOnly = false;
     } else if (t.t === 'n' || t.t === 's' || t.t === 'v') acc.bareOnly = false;
+    else if (t.t === '1') acc.anyBare = true;
     else if (t.t === '&') acc.logic = true;
     else if (t.t === 'o' && compareOps.has(t.v)) acc.compare = true;
   }

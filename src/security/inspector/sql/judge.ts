@@ -1,7 +1,7 @@
 import type { RuleHit } from '../types.js';
 import { type ExprFeatures, parseExpression } from './grammar.js';
 import { lexSql, type QuoteContext, type SqlToken } from './lexer.js';
-import { isStatement } from './statements.js';
+import { isStatement, selectList } from './statements.js';
 import { dangerFunctions, systemObjects, wordlikeFunctions } from './words.js';
 
 /** Clause keywords an injection appends after breaking out of a value. */
@@ -60,7 +60,7 @@ function judgeView(v: View): RuleHit | null {
     const t = nc[i]!;
     if (t.t === 'U' && selectFollows(nc, i + 1)) return hit('union_select');
     if (t.t === ';' && isStatement(nc, i + 1)) return hit('stacked_statement');
-    if (t.t === 'f' && dangerFunctions.has(t.v) && nc[i + 1]?.t === '(') return hit('risky_function');
+    if (t.t === 'f' && dangerFunctions.has(t.v) && nc[i + 1]?.t === '(' && (t.glued === true || !wordlikeFunctions.has(t.v))) return hit('risky_function');
     if (t.t === 'v' && t.v.startsWith('@@')) return hit('system_variable');
     if (t.v === 'select' && (i === 0 || statementStarts.has(nc[i - 1]!.t)) && isStatement(nc, i)) return hit('select_statement');
     if (t.v === 'waitfor' && isStatement(nc, i)) return hit('time_delay');
@@ -101,10 +101,11 @@ function caseExpression(nc: readonly SqlToken[], i: number): boolean {
   return false;
 }
 
+/** `UNION [ALL] [(] SELECT <column list>`: the select must go on as SQL ("union select" alone is two words). */
 function selectFollows(nc: readonly SqlToken[], from: number): boolean {
   let i = from;
   while (nc[i]?.t === '(') i++;
-  return nc[i]?.v === 'select';
+  return nc[i]?.v === 'select' && (i > from || selectList(nc, i + 1) || nc[i + 1]?.t === 'n' || nc[i + 1]?.v === 'null' || nc[i + 1]?.v === 'all' || nc[i + 1]?.v === 'distinct');
 }
 
 /** A comment that ends an injection: empty or short (`--`, `#`, `-- -`, `/*`), not a prose remark. */
@@ -175,7 +176,9 @@ function clauseAfterValue(v: View, p: number): RuleHit | null {
     const e = parseExpression(nc, p + 1);
     // A lone reopened quote (`"WHERE'S GEORGE"`) is prose, not an appended clause.
     const loneOpen = e !== null && e.end === p + 2 && nc[p + 1]!.open;
-    if (e !== null && !e.bareOnly && !loneOpen && cleanTail(v, e)) return hit('appended_clause');
+    // WHERE/HAVING need a condition; ORDER BY/GROUP BY/LIMIT a column or number.
+    const condition = t.v === 'where' || t.v === 'having' ? e !== null && !e.bareOnly && (e.compare || e.call || e.subquery) : e !== null && !e.bareOnly;
+    if (e !== null && condition && !loneOpen && cleanTail(v, e)) return hit('appended_clause');
     if (e !== null && t.t === 'B' && (e.end >= nc.length || v.commentAfter[e.end - 1] !== undefined)) return hit('appended_clause');
   }
   return null;
@@ -197,7 +200,9 @@ function judgeBare(v: View): RuleHit | null {
   const after = nc[first.end];
   const comment = v.commentAfter[first.end - 1];
   // `-1 union`, `1/1/**/union`: a numeric value followed by a set operator and nothing prose-like.
-  if (!first.anyBare && after?.t === 'U' && (nc[first.end + 1] === undefined || ['(', 'E', 'n', 'f'].includes(nc[first.end + 1]!.t))) return hit('union_select');
+  const negative = nc[start]!.t === 'o' && nc[start]!.v === '-' && nc[start + 1]?.t === 'n';
+  const unionNext = nc[first.end + 1];
+  if (!first.anyBare && (nc[start]!.t === 'n' || negative) && after?.t === 'U' && ((unionNext === undefined && negative) || selectFollows(nc, first.end + 1))) return hit('union_select');
   // `@version --`, `1 OR (1 OR 1)--`, `9999 or true`: a value expression closed off or tautological.
   if (!first.anyBare && !first.bareOnly && first.end >= nc.length && terminating(comment) && (nc[start]!.t === 'v' || first.logic)) return hit('bare_terminated');
   if (!first.anyBare && first.logic && first.end >= nc.length && (nc[nc.length - 1]!.v === 'true' || nc[nc.length - 1]!.v === 'false')) return hit('bare_tautology');
@@ -205,7 +210,7 @@ function judgeBare(v: View): RuleHit | null {
   if (nc[start]!.t === 's' && first.compare && first.end >= nc.length && nc[nc.length - 1]!.open) return hit('bare_logic');
   if (first.logic && (first.compare || first.call || first.subquery) && !first.bareOnly && cleanTail(v, first)) return hit('bare_logic');
   // `( 1 OR @a ) --`: a parenthesised expression closed off by a comment.
-  if (nc[0]!.t === '(' && !first.bareOnly && first.end >= nc.length && terminating(v.commentAfter[nc.length - 1])) return hit('bare_group');
+  if (nc[0]!.t === '(' && nc[nc.length - 1]!.t === ')' && !first.bareOnly && first.end >= nc.length && terminating(v.commentAfter[nc.length - 1])) return hit('bare_group');
   let p = first.end;
   while (nc[p]?.t === ')') p++;
   const t = nc[p];

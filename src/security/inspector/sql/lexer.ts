@@ -99,7 +99,7 @@ export function lexSql(input: string, quote: QuoteContext): SqlToken[] {
       i += op.length;
       continue;
     }
-    if (ch === '?' && /^\?(?:[|&]|\s*['"])/.test(input.slice(i, i + 4))) {
+    if (ch === '?' && /^\?(?:[|&]|\s*')/.test(input.slice(i, i + 4))) {
       // `?`, `?|`, `?&` are PostgreSQL jsonb operators when a literal follows; elsewhere a `?` is prose.
       const op = input[i + 1] === '|' || input[i + 1] === '&' ? input.slice(i, i + 2) : '?';
       out.push({ t: 'o', v: op, open: false });
@@ -142,7 +142,8 @@ export function lexSql(input: string, quote: QuoteContext): SqlToken[] {
       const three = input.slice(i, i + 3);
       const two = input.slice(i, i + 2);
       const op = threeCharOps.has(three) ? three : twoCharOps.has(two) ? two : ch;
-      out.push({ t: op === '||' || op === '&&' ? '&' : 'o', v: op, open: false });
+      // A lone `:` is punctuation in SQL (and a smiley in prose); only `:=` and `::` operate.
+      out.push({ t: op === '||' || op === '&&' ? '&' : op === ':' ? 'X' : 'o', v: op, open: false });
       i += op.length;
       continue;
     }

@@ -13,7 +13,7 @@ export function isStatement(nc: readonly SqlToken[], from: number): boolean {
   if (e === undefined) return false;
   const next = nc[from + 1];
   const after = nc[from + 2];
-  if (e.v === 'select') return selectList(nc, from + 1, true);
+  if (e.v === 'select') return selectList(nc, from + 1);
   switch (e.v) {
     case 'begin':
       return next !== undefined && (next.t === 'E' || next.v === 'declare');
@@ -30,11 +30,15 @@ export function isStatement(nc: readonly SqlToken[], from: number): boolean {
     case 'alter':
     case 'truncate':
     case 'rename':
-      return next !== undefined && objectWords.has(next.v);
+      // `DROP TABLE users`: the object must be named.
+      return next !== undefined && objectWords.has(next.v) && (after?.t === '1' || after?.v === 'if');
     case 'insert':
-      return next?.v === 'into';
+      // `INSERT INTO t VALUES`, `INSERT INTO t (a, b)`.
+      return next?.v === 'into' && after?.t === '1' && (nc[from + 3]?.v === 'values' || nc[from + 3]?.t === '(' || nc[from + 3]?.v === 'select');
     case 'delete':
-      return next?.v === 'from' || next?.v === 'low_priority' || next?.v === 'quick' || next?.v === 'ignore';
+      if (next?.v === 'low_priority' || next?.v === 'quick' || next?.v === 'ignore') return true;
+      // `DELETE FROM t` then the end, `WHERE` or `;` — not "delete from can't".
+      return next?.v === 'from' && after?.t === '1' && (nc[from + 3] === undefined || nc[from + 3]!.v === 'where' || nc[from + 3]!.t === ';');
     case 'update':
       return next !== undefined && next.t === '1' && after?.v === 'set';
     case 'declare':
@@ -44,12 +48,16 @@ export function isStatement(nc: readonly SqlToken[], from: number): boolean {
       return (next?.v === 'delay' || next?.v === 'time') && after?.t === 's';
     case 'exec':
     case 'execute':
-    case 'call':
-      return (
-        next !== undefined &&
-        (/^(?:master|xp_|sp_)/.test(next.v) ||
-        (next.t === 'v' || next.t === 's' || (next.t === '(' && (after?.t === 's' || after?.t === 'v')) || ((next.t === '1' || next.t === 'f' || next.t === 'F') && (after === undefined || after.t === 's' || after.t === 'n' || after.t === 'v' || after.t === '(' || after.t === ';'))))
-      );
+    case 'call': {
+      // `EXEC xp_cmdshell 'dir'`, `EXEC(@s)`, `CALL proc(1)`: a procedure with arguments, not "exec team".
+      if (next === undefined) return false;
+      if (/^(?:master|xp_|sp_)/.test(next.v) || next.t === 'v' || next.t === 's') return true;
+      const arg = after?.t;
+      if (next.t === '(') return arg === 's' || arg === 'v';
+      // The procedure must be named like code (`sp_who`, `dbo.proc`, `proc(`), not like a person ("call me").
+      const codeName = /[_.$]/.test(next.v) || ((next.t === 'f' || next.t === 'F') && next.glued === true);
+      return codeName && (arg === 's' || arg === 'n' || arg === 'v' || arg === '(' || arg === ';');
+    }
     default:
       return false;
   }
@@ -57,9 +65,8 @@ export function isStatement(nc: readonly SqlToken[], from: number): boolean {
 
 /**
  * After SELECT: a column list a database would accept (`1,2,3`, `*`, `concat(...)`, `a, b FROM t`).
- * `loose` accepts `a,` lists too (used where SELECT starts the input or follows `(`, `;`, UNION).
  */
-export function selectList(nc: readonly SqlToken[], from: number, loose: boolean): boolean {
+export function selectList(nc: readonly SqlToken[], from: number): boolean {
   let i = from;
   while (nc[i]?.t === 'o' && (nc[i]!.v === '-' || nc[i]!.v === '+' || nc[i]!.v === 'binary')) i++;
   const t = nc[i];
@@ -68,16 +75,26 @@ export function selectList(nc: readonly SqlToken[], from: number, loose: boolean
   switch (t.t) {
     case 'f':
     case 'v':
-    case '(':
       return true;
+    case '(': {
+      // `select (select ...)`, `select ((pi()))`: not "select (416) 555-0140".
+      let j = i;
+      while (nc[j]?.t === '(') j++;
+      const inner = nc[j];
+      return inner !== undefined && (inner.t === 'f' || inner.t === 'v' || inner.t === 'E' || inner.v === 'select');
+    }
     case 'o':
       // `select * from`, `select *,`: not "Select * seems greyed out".
-      return t.v === '*' && (after === undefined ? false : after.v === 'from' || after.t === ',' || after.t === ')' || after.t === 'U');
+      return t.v === '*' && after !== undefined && (after.t === ',' || after.t === ')' || after.t === 'U' || (after.v === 'from' && fromTable(nc, i + 1)));
     case 'n':
-    case 's':
-      return after !== undefined && (after.t === ',' || after.t === 'U' || after.v === 'from' || after.t === ')' || after.t === 'o' || after.t === '&' || after.t === ';' || after.t === 'k');
+    case 's': {
+      if (after === undefined) return false;
+      if (after.v === 'from') return fromTable(nc, i + 1);
+      const third = nc[i + 2]?.t;
+      return (after.t === ',' && (third === 'n' || third === 's' || third === 'f' || third === 'v')) || after.t === 'U' || after.t === ')';
+    }
     case '1':
-      return (loose && (after?.t === ',' || after?.t === 'o')) || fromTable(nc, i + 1);
+      return fromTable(nc, i + 1);
     case 'k':
       return t.v === 'distinct' || t.v === 'top' || t.v === 'null' || t.v === 'all';
     default:
@@ -89,7 +106,9 @@ export function selectList(nc: readonly SqlToken[], from: number, loose: boolean
 function fromTable(nc: readonly SqlToken[], from: number): boolean {
   let i = from;
   while (i < nc.length && nc[i]!.v !== 'from') {
-    if (nc[i]!.t === 'E' || nc[i]!.t === ';' || nc[i]!.t === 'U') return false;
+    const t = nc[i]!.t;
+    // Two bare words in a row ("my card") read as prose, not as a column list.
+    if (t === 'E' || t === ';' || t === 'U' || (t === '1' && nc[i + 1]?.t === '1')) return false;
     i++;
   }
   const table = nc[i + 1];

@@ -314,6 +314,7 @@ export const wordlikeFunctions: ReadonlySet<string> = new Set([
   'encode',
   'charset',
   'collation',
+  'sleep',
 ]);
 
 /** Catalogues and procedures that exist only inside database engines. */
