@@ -46,7 +46,7 @@ export function parseExpression(toks: readonly SqlToken[], from: number): ExprFe
     if (op === undefined || (op.t !== 'o' && op.t !== '&')) break;
     let j = i + 1;
     // `NOT LIKE`, `IS NOT`, `NOT IN`: operator words chain.
-    while (toks[j]?.t === 'o' && (toks[j]!.v === 'not' || toks[j]!.v === 'like' || toks[j]!.v === 'in' || toks[j]!.v === 'null')) j++;
+    while (toks[j]?.t === 'o' && (toks[j]!.v === 'not' || toks[j]!.v === 'like' || toks[j]!.v === 'in' || toks[j]!.v === 'null' || toks[j]!.v === 'between')) j++;
     const next = parseOperand(toks, j, acc);
     if (next < 0) break;
     if (op.t === '&') acc.logic = true;

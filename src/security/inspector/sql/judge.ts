@@ -101,11 +101,18 @@ function caseExpression(nc: readonly SqlToken[], i: number): boolean {
   return false;
 }
 
-/** `UNION [ALL] [(] SELECT <column list>`: the select must go on as SQL ("union select" alone is two words). */
+/**
+ * `UNION [ALL] [(] SELECT ...`: the select may end the input (a probe) or go on as SQL; only a
+ * select followed by two bare words ("union select my card") reads as prose.
+ */
 function selectFollows(nc: readonly SqlToken[], from: number): boolean {
   let i = from;
   while (nc[i]?.t === '(') i++;
-  return nc[i]?.v === 'select' && (i > from || selectList(nc, i + 1) || nc[i + 1]?.t === 'n' || nc[i + 1]?.v === 'null' || nc[i + 1]?.v === 'all' || nc[i + 1]?.v === 'distinct');
+  if (nc[i]?.v !== 'select') return false;
+  const next = nc[i + 1];
+  if (next === undefined || i > from) return true;
+  if (next.t === '1') return nc[i + 2] === undefined || nc[i + 2]!.t === ',' || nc[i + 2]!.v === 'from' || nc[i + 2]!.t === ';';
+  return next.t !== 'E' && next.t !== '&' && next.t !== 'U';
 }
 
 /** A comment that ends an injection: empty or short (`--`, `#`, `-- -`, `/*`), not a prose remark. */
@@ -140,9 +147,15 @@ function judgeBreakout(v: View): RuleHit | null {
     if (e !== null && cleanTail(v, e) && (e.compare || e.call || e.subquery || (!e.bareOnly && !loneQuote))) return hit('break_logic');
     return null;
   }
-  if (t.t === 'o' && breakOperators.has(t.v)) {
+  // Single `&` and `|` are URL and prose punctuation far more often than SQL bit operators.
+  if (t.t === 'o' && t.v !== '&' && t.v !== '|') {
     const e = parseExpression(nc, 0);
-    if (e !== null && e.end > p + 1 && cleanTail(v, e) && (e.compare || e.call || e.logic || (endsInContext(v, e) && !e.anyBare))) return hit('break_operator');
+    // A word operator right after a quote (`"LIKE" STAMP`, `id'is notes`) is prose unless it joins values.
+    const wordOp = /^[a-z]/.test(t.v);
+    const trailingQuoteOnly = e !== null && e.end === p + 2 && nc[p + 1]!.open;
+    if (wordOp && (/\s/.test(nc[0]!.v.trim()) || nc[0]!.v.length === 0 || trailingQuoteOnly || (e !== null && e.anyBare))) return null;
+    const shaped = e !== null && (e.compare || e.call || e.logic || (breakOperators.has(t.v) && endsInContext(v, e) && !e.anyBare));
+    if (e !== null && shaped && e.end > p + 1 && cleanTail(v, e)) return hit('break_operator');
     return null;
   }
   return clauseAfterValue(v, p);
@@ -177,7 +190,8 @@ function clauseAfterValue(v: View, p: number): RuleHit | null {
     // A lone reopened quote (`"WHERE'S GEORGE"`) is prose, not an appended clause.
     const loneOpen = e !== null && e.end === p + 2 && nc[p + 1]!.open;
     // WHERE/HAVING need a condition; ORDER BY/GROUP BY/LIMIT a column or number.
-    const condition = t.v === 'where' || t.v === 'having' ? e !== null && !e.bareOnly && (e.compare || e.call || e.subquery) : e !== null && !e.bareOnly;
+    const condition =
+      t.v === 'where' || t.v === 'having' ? e !== null && !e.bareOnly && (e.compare || e.call || e.subquery || (e.logic && !e.anyBare)) : e !== null && !e.bareOnly;
     if (e !== null && condition && !loneOpen && cleanTail(v, e)) return hit('appended_clause');
     if (e !== null && t.t === 'B' && (e.end >= nc.length || v.commentAfter[e.end - 1] !== undefined)) return hit('appended_clause');
   }
@@ -206,6 +220,8 @@ function judgeBare(v: View): RuleHit | null {
   // `@version --`, `1 OR (1 OR 1)--`, `9999 or true`: a value expression closed off or tautological.
   if (!first.anyBare && !first.bareOnly && first.end >= nc.length && terminating(comment) && (nc[start]!.t === 'v' || first.logic)) return hit('bare_terminated');
   if (!first.anyBare && first.logic && first.end >= nc.length && (nc[nc.length - 1]!.v === 'true' || nc[nc.length - 1]!.v === 'false')) return hit('bare_tautology');
+  // `DATABASE() LIKE SCHEMA()`: functions compared with each other.
+  if (first.call && first.compare && !first.anyBare && first.end >= nc.length) return hit('bare_logic');
   // `'x'!='y`: literal compared with a reopened literal.
   if (nc[start]!.t === 's' && first.compare && first.end >= nc.length && nc[nc.length - 1]!.open) return hit('bare_logic');
   if (first.logic && (first.compare || first.call || first.subquery) && !first.bareOnly && cleanTail(v, first)) return hit('bare_logic');

@@ -34,7 +34,7 @@ export function isStatement(nc: readonly SqlToken[], from: number): boolean {
       return next !== undefined && objectWords.has(next.v) && (after?.t === '1' || after?.v === 'if');
     case 'insert':
       // `INSERT INTO t VALUES`, `INSERT INTO t (a, b)`.
-      return next?.v === 'into' && after?.t === '1' && (nc[from + 3]?.v === 'values' || nc[from + 3]?.t === '(' || nc[from + 3]?.v === 'select');
+      return next?.v === 'into' && (after?.t === '1' || after?.t === 'k' || after?.t === 'F') && (nc[from + 3]?.v === 'values' || nc[from + 3]?.t === '(' || nc[from + 3]?.v === 'select');
     case 'delete':
       if (next?.v === 'low_priority' || next?.v === 'quick' || next?.v === 'ignore') return true;
       // `DELETE FROM t` then the end, `WHERE` or `;` — not "delete from can't".
@@ -85,16 +85,16 @@ export function selectList(nc: readonly SqlToken[], from: number): boolean {
     }
     case 'o':
       // `select * from`, `select *,`: not "Select * seems greyed out".
-      return t.v === '*' && after !== undefined && (after.t === ',' || after.t === ')' || after.t === 'U' || (after.v === 'from' && fromTable(nc, i + 1)));
+      return t.v === '*' && after !== undefined && (after.t === ',' || after.t === ')' || after.t === 'U' || (after.v === 'from' && fromTable(nc, i + 1, true)));
     case 'n':
     case 's': {
       if (after === undefined) return false;
-      if (after.v === 'from') return fromTable(nc, i + 1);
+      if (after.v === 'from') return fromTable(nc, i + 1, true);
       const third = nc[i + 2]?.t;
       return (after.t === ',' && (third === 'n' || third === 's' || third === 'f' || third === 'v')) || after.t === 'U' || after.t === ')';
     }
     case '1':
-      return fromTable(nc, i + 1);
+      return fromTable(nc, i + 1, false);
     case 'k':
       return t.v === 'distinct' || t.v === 'top' || t.v === 'null' || t.v === 'all';
     default:
@@ -102,19 +102,24 @@ export function selectList(nc: readonly SqlToken[], from: number): boolean {
   }
 }
 
-/** `col, col FROM table` then end or another clause: the shape of a real column list. */
-function fromTable(nc: readonly SqlToken[], from: number): boolean {
+/**
+ * `col, col FROM table` then end or another clause: the shape of a real column list. `sqlList`:
+ * the items already looked like SQL (numbers, calls), so a dangling `WHERE` is still SQL.
+ */
+function fromTable(nc: readonly SqlToken[], from: number, sqlList: boolean): boolean {
   let i = from;
+  let sql = sqlList;
   while (i < nc.length && nc[i]!.v !== 'from') {
     const t = nc[i]!.t;
     // Two bare words in a row ("my card") read as prose, not as a column list.
     if (t === 'E' || t === ';' || t === 'U' || (t === '1' && nc[i + 1]?.t === '1')) return false;
+    if (t === 'n' || t === 'f' || t === ',' || t === 'v' || t === '(') sql = true;
     i++;
   }
   const table = nc[i + 1];
   if (table === undefined || table.t !== '1') return false;
   const next = nc[i + 2];
   // `... FROM y WHERE` must go on to a condition.
-  if (next?.v === 'where') return nc[i + 3] !== undefined;
+  if (next?.v === 'where') return sql || nc[i + 3] !== undefined;
   return next === undefined || next.t === 'k' || next.t === ';' || next.t === 'B' || next.t === ')' || next.t === 'U';
 }
