@@ -15,6 +15,7 @@ const strongPatterns: readonly [RegExp, string][] = [
   [/(?:^|[\s;|&])\/(?:[\w.-]*\[[^\]\s]+\][\w.-]*|(?:etc|bin|usr|sbin|proc|dev|tmp|var|opt|root|home)\/[\w./-]*\[[^\]\s]+\])/, 'glob_path'],
   [/(?:^|[\s;|&])(?:\/usr)?\/?s?bin\/[a-z]\w*/, 'binary_path'],
   [/(?:;|\|\||&&|\||`|\$\()\s*['"]?[a-z][\w.-]*['"]?\s+(?:-{1,2}[a-z][\w-]*|<<<)/i, 'flagged_command'],
+  [/\$\{?(?:SHELL|BASH|COMSPEC)\}?\s|\$\{[^}]*\}?\{?jndi:|\bjndi:(?:ldap|rmi|dns|iiop|corba|nds|http)s?:/, 'shell_invocation'],
   [/\/dev\/(?:tcp|udp)\/|\/bin\/(?:ba|z|k|c|da)?sh\b|\b(?:ba|z|k)?sh\s+-[ci]\b|\bcmd(?:\.exe)?\s+\/[ck]\b/i, 'shell_invocation'],
   [/\b(?:invoke-(?:expression|webrequest|command|restmethod)|iex\s*\(|new-object\s+(?:system\.)?net\.webclient|-enc(?:odedcommand)?\s+[a-z0-9+/=]{8,}|start-process|downloadstring)\b/i, 'powershell'],
   [/%(?:systemroot|windir|comspec|programfiles|userprofile|temp|appdata)%/i, 'windows_env'],
@@ -101,9 +102,12 @@ function judgeCommandAt(s: string, from: number, atStart: boolean): RuleHit | nu
     ({ word, end } = readShellWord(s, j));
   }
   if (word.length === 0) return null;
+  // Empty expansions inside a word (`whoami$()`, `sh$XX`) and version suffixes (`python3.10`) do not change the command.
   const name = word
     .replace(/^.*[/\\]/, '')
+    .replace(/\$(?:\(\)|\{\w*\}|[A-Za-z_]\w*|@|\d)/g, '')
     .replace(/\.exe$/i, '')
+    .replace(/(?<=[a-z])\d+(?:\.\d+)*$/i, '')
     .toLowerCase();
   const distinctive = distinctiveCommands.has(name) || commandPrefixes.test(name);
   const common = commonCommands.has(name);
@@ -129,8 +133,14 @@ function judgeCommandAt(s: string, from: number, atStart: boolean): RuleHit | nu
   }
   // `sleep 10` as a whole value (or a whole command line): a timing probe.
   // Common words need an argument only a shell would take (a flag, a path, a variable, a redirect).
-  const commonArg = /^(?:-{1,2}[a-z]|[/\\~$%*<>]|[a-z]:\\|[a-z]+:\/\/)/i.test(rest) || distinctiveCommands.has(restWord);
-  const numericArg = /^\d+\s*(?:$|;|\|\||&&|`|\n)/.test(rest) && (name === 'sleep' || name === 'timeout' || name === 'ping');
+  const commonArg =
+    /^(?:-{1,2}[a-z]|[/\\~$%*<>]|[a-z]:\\|[a-z]+:\/\/)/i.test(rest) ||
+    distinctiveCommands.has(restWord) ||
+    (name === 'net' && netSubcommands.has(restWord)) ||
+    (name === 'reg' && regSubcommands.has(restWord));
+  const numericArg =
+    (/^\d+\s*(?:$|;|\|\||&&|`|\n)/.test(rest) && (name === 'sleep' || name === 'timeout' || name === 'ping')) ||
+    (name === 'ping' && /^\d{1,3}(?:\.\d{1,3}){3}\b/.test(rest));
   if (commonArg || numericArg || (!atStart && ended && bareProbes.has(name))) return hit(atStart ? 'command_line' : 'command_after_separator');
   return null;
 }

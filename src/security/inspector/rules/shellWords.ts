@@ -8,7 +8,7 @@ export const distinctiveCommands: ReadonlySet<string> = new Set(
     'traceroute tracert schtasks vssadmin wevtutil icacls cacls findstr nbtstat ls pwd uptime ' +
     'sysinfo ver net1 arp route scp rsync sftp ssh ftp wscript cscript reg nc.exe cmd.exe powershell.exe whoami.exe ' +
     'netsh strace ltrace zstdcat zcat gunzip bunzip2 htop lastlog aptitude apt-get yum dnf bsdtar irb bcdboot bcdedit ' +
-    'cscli rmt ansible c89 c99 iwr iwmi wsl diskpart sqlcmd psexec mimikatz msiexec expect gdb'
+    'cscli rmt ansible c89 c99 iwr iwmi wsl diskpart sqlcmd psexec mimikatz msiexec expect gdb regedit trap'
   ).split(' '),
 );
 
@@ -25,7 +25,7 @@ export const regSubcommands: ReadonlySet<string> = new Set('add delete query exp
 
 /** Tool names that also occur in everyday or technical prose ("node is down", "python class"): they need shell-shaped arguments. */
 export const everydayToolNames: ReadonlySet<string> = new Set(
-  'curl node python python2 python3 ruby perl php ssh ftp sftp scp route expect reg ver sh dash lua sudo nc cmd gcc arp make id net1 cc host'.split(' '),
+  'curl node python python2 python3 ruby perl php ssh ftp sftp scp route expect reg ver sh dash lua sudo nc cmd gcc arp make id net1 cc host trap'.split(' '),
 );
 
 /** Commands that are also English words: they count only with an argument that looks like shell. */
