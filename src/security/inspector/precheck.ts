@@ -17,5 +17,6 @@ export function isPlainToken(s: string): boolean {
     if ((c === 46 || c === 95 || c === 45 || c === 64) && prev === c) return false;
     prev = c;
   }
-  return s.indexOf('proto') < 0 && s.indexOf('constructor') < 0;
+  // Object-model names reach code injection even in a plain-looking token (`process.env`).
+  return s.indexOf('proto') < 0 && s.indexOf('constructor') < 0 && s.indexOf('process') < 0;
 }

@@ -43,17 +43,19 @@ const separators = new Set([';', '|', '&', '\n', '\r', '`']);
 function scanCommandPositions(s: string): RuleHit | null {
   let i = 0;
   let atStart = true;
+  let substitution = false;
   while (i < s.length) {
     // Skip to a command position; a leading newline already makes it a new command line.
     while (i < s.length && (s[i]! <= ' ' || s[i] === "'" || s[i] === '"' || s[i] === ')' || s[i] === '(')) {
       if (s[i] === '\n' || s[i] === '\r') atStart = false;
       i++;
     }
-    const found = judgeCommandAt(s, i, atStart);
+    const found = judgeCommandAt(s, i, atStart, substitution);
     if (found !== null) return found;
     atStart = false;
     const next = nextSeparator(s, i);
     if (next < 0) return null;
+    substitution = s[next - 1] === '`' || (s[next - 1] === '(' && s[next - 2] === '$');
     i = next;
   }
   return null;
@@ -92,7 +94,7 @@ const bareProbes = new Set(['id', 'env', 'ps', 'w', 'who', 'set', 'dir', 'ls', '
 
 const argumentShape = /^(?:-{1,2}[a-z]|[/\\.~$%*{<>'"]|[a-z]:\\|\w+\/\w|[a-z]+:\/\/)/i;
 
-function judgeCommandAt(s: string, from: number, atStart: boolean): RuleHit | null {
+function judgeCommandAt(s: string, from: number, atStart: boolean, substitution: boolean): RuleHit | null {
   const first = readShellWord(s, from);
   let { word, end } = first;
   // `$u wget`: an (empty) variable expansion before the command changes nothing.
@@ -105,7 +107,7 @@ function judgeCommandAt(s: string, from: number, atStart: boolean): RuleHit | nu
   // Empty expansions inside a word (`whoami$()`, `sh$XX`) and version suffixes (`python3.10`) do not change the command.
   const name = word
     .replace(/^.*[/\\]/, '')
-    .replace(/\$(?:\(\)|\{\w*\}|[A-Za-z_]\w*|@|\d)/g, '')
+    .replace(/\$(?:\(\)|\{\w*\}|[A-Za-z_]\w*|@|\d)?/g, '')
     .replace(/\.exe$/i, '')
     .replace(/(?<=[a-z])\d+(?:\.\d+)*$/i, '')
     .toLowerCase();
@@ -141,6 +143,7 @@ function judgeCommandAt(s: string, from: number, atStart: boolean): RuleHit | nu
   const numericArg =
     (/^\d+\s*(?:$|;|\|\||&&|`|\n)/.test(rest) && (name === 'sleep' || name === 'timeout' || name === 'ping')) ||
     (name === 'ping' && /^\d{1,3}(?:\.\d{1,3}){3}\b/.test(rest));
-  if (commonArg || numericArg || (!atStart && ended && bareProbes.has(name))) return hit(atStart ? 'command_line' : 'command_after_separator');
+  // Inside `$(...)` or backticks a command word is what runs.
+  if (commonArg || numericArg || substitution || (!atStart && ended && bareProbes.has(name))) return hit(atStart ? 'command_line' : 'command_after_separator');
   return null;
 }

@@ -42,6 +42,8 @@ export function judgePathTraversal(s: string): RuleHit | null {
       steps++;
       // One step counts when a path goes on after it (`..\\pineapple`), not a bare `href="../"`.
       if (/^[\\/;]+[\w{%.$~-]/.test(normal.slice(m.index + m[0].length, m.index + m[0].length + 4))) continues = true;
+      // `/../` (a step inside a path), unlike `href="../"`.
+      if (m.index > 0 && /[\\/]/.test(normal[m.index - 1]!) && /^[\\/]/.test(normal.slice(m.index + m[0].length))) continues = true;
     }
     if (steps >= 2 || continues) return hit('traversal');
   }

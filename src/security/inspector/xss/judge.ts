@@ -61,8 +61,9 @@ const cssBreakout = /[{}\\]|url\s*\(/i;
 const cssComment = /\/\*[\s\S]*?\*\//g;
 const styleCode = /expression\s*\(|javascript:|vbscript:|behavio(?:u)?r\s*:|-moz-binding|@import|url\s*\(\s*['"]?\s*(?:javascript|data):/i;
 
-const jsCall = /\b(?:alert|prompt|confirm|atob|btoa)(?:\(|`)|\bnew\s+Function\s*\(|\.(?:call|apply|bind)\s*`|\[\s*\]\s*\.\s*(?:sort|map|filter|reduce)\b|\bimport\s*\{[^}]*\}\s*from\s*["'`]/i;
-const domObject = /(?:document|window|self|top|parent|globalthis|frames)\)?(?:\.(?:cookie|domain|location|write|writeln|body|createelement|open|alert|eval|localstorage|sessionstorage)\b|\[["'`])/;
+const jsCall = /!\s*\[\s*\]|\b(?:alert|prompt|confirm|atob|btoa)(?:\(|`)|\bnew\s+Function\s*\(|\.(?:call|apply|bind)\s*`|\[\s*\]\s*\.\s*(?:sort|map|filter|reduce)\b|\bimport\s*\{[^}]*\}\s*from\s*["'`]/i;
+const domObject =
+  /(?:document|window|self|top|parent|globalthis|frames)\)?(?:\.(?:cookie|domain|location|write|writeln|body|createelement|open|alert|eval|localstorage|sessionstorage|queryselector(?:all)?|getelementbyid|getelementsby\w+|documentelement|execcommand|designmode|forms|scripts|defaultview)\b|\[["'`])/;
 
 /**
  * Script-context XSS without markup: calls of dialog/encoding sinks, DOM objects reached for
@@ -139,6 +140,8 @@ function judgeTags(tags: readonly HtmlTag[]): RuleHit | null {
       if (a.name === 'style' && (styleCode.test(a.value.replace(cssComment, '')) || cssBreakout.test(a.value))) return hit('style_code');
       if (a.name === 'http-equiv' && /refresh|set-cookie|link/i.test(a.value)) return hit('meta_refresh');
       if (a.name === 'datasrc' || a.name === 'dataformatas') return hit('data_binding');
+      // Declaring the XLink namespace on user-supplied SVG sets up `xlink:href` script URLs.
+      if (a.name === 'xmlns:xlink' && (local === 'svg' || local === 'math')) return hit('scripting_tag');
       if (/javascript:|vbscript:/i.test(schemeOf(a.value))) return hit('script_url');
     }
   }
