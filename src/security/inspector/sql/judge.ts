@@ -1,7 +1,7 @@
 import type { RuleHit } from '../types.js';
 import { type ExprFeatures, parseExpression } from './grammar.js';
 import { lexSql, type QuoteContext, type SqlToken } from './lexer.js';
-import { isStatement, selectList } from './statements.js';
+import { isStatement } from './statements.js';
 import { dangerFunctions, systemObjects, wordlikeFunctions } from './words.js';
 
 /** Clause keywords an injection appends after breaking out of a value. */
@@ -153,7 +153,7 @@ function judgeBreakout(v: View): RuleHit | null {
     // A word operator right after a quote (`"LIKE" STAMP`, `id'is notes`) is prose unless it joins values.
     const wordOp = /^[a-z]/.test(t.v);
     const trailingQuoteOnly = e !== null && e.end === p + 2 && nc[p + 1]!.open;
-    if (wordOp && (/\s/.test(nc[0]!.v.trim()) || nc[0]!.v.length === 0 || trailingQuoteOnly || (e !== null && e.anyBare))) return null;
+    if (wordOp && (/\s/.test(nc[0]!.v.trim()) || nc[0]!.v.length === 0 || trailingQuoteOnly || e?.anyBare === true)) return null;
     const shaped = e !== null && (e.compare || e.call || e.logic || (breakOperators.has(t.v) && endsInContext(v, e) && !e.anyBare));
     if (e !== null && shaped && e.end > p + 1 && cleanTail(v, e)) return hit('break_operator');
     return null;
