@@ -1,4 +1,4 @@
-import { detectText } from './detect.js';
+import { detectText, type TextJudgement } from './detect.js';
 import { keySegments } from './keyPath.js';
 import { judgeNosqlKey } from './rules/nosql.js';
 import { judgePrototypePollutionKeys } from './rules/prototypePollution.js';
@@ -7,12 +7,33 @@ import type { Finding, InspectorPolicy, RequestLocation, RuleHit, Verdict } from
 /** Accumulates findings while one request (or one part) is walked; `score` is the worst single value. */
 export interface Collector {
   readonly policy: InspectorPolicy;
+  /** Judgements of recently seen values (user agents, referers repeat across requests); owned by the caller. */
+  readonly cache: JudgementCache | undefined;
   findings: Finding[] | null;
   score: number;
   keys: number;
 }
 
-export const newCollector = (policy: InspectorPolicy): Collector => ({ policy, findings: null, score: 0, keys: 0 });
+/** A bounded first-in-first-out memo of text judgements: detection is pure, so a hit is exact. */
+export interface JudgementCache {
+  readonly entries: Map<string, TextJudgement>;
+  readonly capacity: number;
+}
+
+export const newCollector = (policy: InspectorPolicy, cache?: JudgementCache): Collector => ({ policy, cache, findings: null, score: 0, keys: 0 });
+
+function judgeCached(c: Collector, s: string, location: RequestLocation): TextJudgement {
+  const context = location === 'path' ? 'path' : 'text';
+  const cache = c.cache;
+  // Short values are cheaper to judge than to hash; long ones rarely repeat.
+  if (cache === undefined || s.length < 24 || s.length > 1024 || context === 'path') return detectText(s, c.policy.maxValueLength, context);
+  const known = cache.entries.get(s);
+  if (known !== undefined) return known;
+  const j = detectText(s, c.policy.maxValueLength, context);
+  if (cache.entries.size >= cache.capacity) cache.entries.delete(cache.entries.keys().next().value as string);
+  cache.entries.set(s, j);
+  return j;
+}
 
 function record(c: Collector, hits: readonly RuleHit[], score: number, location: RequestLocation, path: string): void {
   if (hits.length === 0) return;
@@ -29,9 +50,11 @@ export function structural(c: Collector, rule: string, location: RequestLocation
 
 /** Judges a string value as free text. */
 export function judgeValue(c: Collector, s: string, location: RequestLocation, path: string): void {
-  const j = detectText(s, c.policy.maxValueLength, location === 'path' ? 'path' : 'text');
+  const j = judgeCached(c, s, location);
   record(c, j.hits, j.score, location, path);
 }
+
+const plainKey = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
 
 /**
  * Judges a key: as a key path (prototype keys, query operators in any segment, bracketed or
@@ -40,6 +63,8 @@ export function judgeValue(c: Collector, s: string, location: RequestLocation, p
 export function judgeKey(c: Collector, key: string, parentKey: string | undefined, location: RequestLocation, path: string): void {
   c.keys++;
   if (c.keys === c.policy.maxKeys + 1) structural(c, 'too_many_keys', location, path);
+  // Ordinary field names (`bay`, `startTime`, `x-request-id`) need no further look.
+  if (parentKey !== 'constructor' && plainKey.test(key)) return;
   const segments = key.indexOf('[') >= 0 || key.indexOf('.') >= 0 ? keySegments(key) : [key];
   if (parentKey !== undefined) segments.unshift(parentKey);
   const hits: RuleHit[] = [];

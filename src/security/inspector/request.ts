@@ -1,4 +1,4 @@
-import { type Collector, newCollector, verdictOf, walk } from './collect.js';
+import { type Collector, type JudgementCache, newCollector, verdictOf, walk } from './collect.js';
 import { inspectRequestPart } from './part.js';
 import type { InspectorPolicy, Verdict } from './types.js';
 
@@ -11,16 +11,39 @@ export interface ParsedRequest {
   readonly body?: unknown;
 }
 
-/** Headers that carry credentials or framing, not user text; judging them only costs time. */
-const skippedHeaders = new Set(['authorization', 'proxy-authorization', 'content-length', 'host', 'connection', 'accept-encoding']);
+/**
+ * Headers that carry credentials or framing the server parses itself, not user text; judging
+ * them only costs time. User-Agent, Referer, Origin, Cookie and custom headers are judged.
+ */
+const skippedHeaders = new Set([
+  'authorization',
+  'proxy-authorization',
+  'content-length',
+  'host',
+  'connection',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'pragma',
+  'if-none-match',
+  'if-modified-since',
+  'upgrade-insecure-requests',
+  'sec-fetch-dest',
+  'sec-fetch-mode',
+  'sec-fetch-site',
+  'sec-fetch-user',
+  'sec-ch-ua-mobile',
+  'priority',
+]);
 
 /**
  * Inspects a whole parsed request: query, route params, headers, cookies and body, keys as well
  * as values, with depth and key-count limits; repeated parameters are also judged joined.
  * @example inspectRequest({ query: { q: "1' or '1'='1" } }, defaultPolicy).verdict // 'block'
  */
-export function inspectRequest(req: ParsedRequest, policy: InspectorPolicy): Verdict {
-  const c = newCollector(policy);
+export function inspectRequest(req: ParsedRequest, policy: InspectorPolicy, cache?: JudgementCache): Verdict {
+  const c = newCollector(policy, cache);
   if (req.query !== undefined) walk(c, req.query, 'query', 'query', 0);
   if (req.params !== undefined) walk(c, req.params, 'path', 'params', 0);
   if (req.headers !== undefined) inspectHeaders(c, req.headers, req.cookies === undefined);
@@ -49,4 +72,14 @@ function merge(c: Collector, v: Verdict): void {
   c.findings ??= [];
   c.findings.push(...v.findings);
   if (v.score > c.score) c.score = v.score;
+}
+
+/**
+ * An inspector for one server: `inspectRequest` with its own bounded memo of recent judgements
+ * (user agents and referers repeat across requests). Build one per app instance, not per request.
+ * @example const inspect = createRequestInspector(1024); inspect(req, policyFor('block')).verdict
+ */
+export function createRequestInspector(capacity = 1024): (req: ParsedRequest, policy: InspectorPolicy) => Verdict {
+  const cache: JudgementCache = { entries: new Map(), capacity };
+  return (req, policy) => inspectRequest(req, policy, cache);
 }

