@@ -1,19 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { type CorpusRecord, inHoldout, parseCorpusLine, scoreCorpus } from '../security/inspector/corpus.js';
-import { defaultPolicy } from '../security/inspector/policy.js';
+import { policyFor } from '../security/inspector/policy.js';
 import { type CliCommand, parseArgs, report, UsageError } from './io.js';
 
-const usage = 'usage: clubos inspect CORPUS.jsonl [--json] [--split train|heldout [--seed N] [--fraction F]] [--show-misses N]';
+const usage = 'usage: clubos inspect CORPUS.jsonl [--json] [--mode block|flag] [--split train|heldout [--seed N] [--fraction F]] [--show-misses N]';
 
 /**
  * `clubos inspect CORPUS.jsonl [--json]`: runs the request inspector (the same detector and
  * default policy as the HTTP hook) over a labelled corpus, each payload placed at its `location`.
- * `--split` keeps only the seeded train or held-out part (for overfitting checks).
+ * `--split` keeps only the seeded train or held-out part (for overfitting checks); `--mode flag`
+ * runs a flag-only route policy (detections are counted the same way).
  */
 export const inspect: CliCommand = async (args, io) => {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs(args, { flags: ['json'], options: ['split', 'seed', 'fraction', 'show-misses'] });
+    parsed = parseArgs(args, { flags: ['json'], options: ['split', 'seed', 'fraction', 'show-misses', 'mode'] });
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`${e.message}\n${usage}`);
@@ -23,7 +24,8 @@ export const inspect: CliCommand = async (args, io) => {
   }
   const file = parsed.positionals[0];
   const split = parsed.options.get('split');
-  if (file === undefined || (split !== undefined && split !== 'train' && split !== 'heldout')) {
+  const mode = parsed.options.get('mode') ?? 'block';
+  if (file === undefined || (split !== undefined && split !== 'train' && split !== 'heldout') || (mode !== 'block' && mode !== 'flag')) {
     io.err(usage);
     return 2;
   }
@@ -42,7 +44,7 @@ export const inspect: CliCommand = async (args, io) => {
   }
   if (split !== undefined) records = records.filter((r) => inHoldout(r.id, seed, fraction) === (split === 'heldout'));
   if (io.interactive) io.err(`inspecting ${records.length} payloads…`);
-  const { summary, misses, falsePositives } = scoreCorpus(records, defaultPolicy, () => performance.now());
+  const { summary, misses, falsePositives } = scoreCorpus(records, policyFor(mode), () => performance.now());
   const { attack, benign } = summary;
   const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
   const human = [

@@ -1,5 +1,5 @@
 import { inspectRequestPart } from './part.js';
-import { type AttackKind, type InspectorPolicy, type RequestLocation, requestLocations, type Verdict } from './types.js';
+import { type AttackKind, attackKinds, type InspectorPolicy, type RequestLocation, requestLocations, type Verdict } from './types.js';
 
 /** One labelled line of an attack corpus (`shared/data/attacks/` format). */
 export interface CorpusRecord {
@@ -84,6 +84,13 @@ export function scoreCorpus(
   const elapsed = Math.max(nowMs() - start, 1e-3);
   const attack = { n: 0, detected: 0, rate: 0, by_kind: {} as Record<string, Rate>, by_tier: {} as Record<string, Rate>, core_by_kind: {} as Record<string, Rate> };
   const benign = { n: 0, flagged: 0, rate: 0, by_tier: {} as Record<string, { n: number; flagged: number; rate: number }>, customer_style: { n: 0, flagged: 0, rate: 0 } };
+  // Every kind is listed, in the canonical order, even when a corpus has none of it.
+  for (const kind of attackKinds) {
+    attack.by_kind[kind] = { n: 0, detected: 0, rate: 0 };
+    attack.core_by_kind[kind] = { n: 0, detected: 0, rate: 0 };
+  }
+  benign.by_tier.normal = { n: 0, flagged: 0, rate: 0 };
+  benign.by_tier.hard = { n: 0, flagged: 0, rate: 0 };
   const misses: Miss[] = [];
   const falsePositives: Miss[] = [];
   const bump = (m: Record<string, Rate>, key: string, hit: boolean): void => {

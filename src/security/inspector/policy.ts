@@ -19,9 +19,3 @@ export const defaultPolicy: InspectorPolicy = Object.freeze({
 export function policyFor(mode: PolicyMode, overrides: Partial<Omit<InspectorPolicy, 'mode'>> = {}): InspectorPolicy {
   return Object.freeze({ ...defaultPolicy, ...overrides, mode });
 }
-
-/**
- * The stable problem code the HTTP layer answers a `block` verdict with (problem+json, 400).
- * Registered by the HTTP layer in `kernel/problems.ts`; kept here so the CLI and the hook agree.
- */
-export const injectionProblemCode = 'request-rejected-injection';

@@ -71,6 +71,18 @@ describe('clubos inspect', () => {
     expect(out[0]).toContain(`/${attacks} (`);
   });
 
+  it('counts detections the same under a flag-only policy', async () => {
+    const block = captureIO();
+    const flag = captureIO();
+    await inspect([slicePath, '--json'], block.io);
+    await inspect([slicePath, '--json', '--mode', 'flag'], flag.io);
+    const a = JSON.parse(block.out.at(-1)!);
+    const b = JSON.parse(flag.out.at(-1)!);
+    expect(b.attack.detected).toBe(a.attack.detected);
+    expect(b.benign.flagged).toBe(a.benign.flagged);
+    expect(Object.keys(a.attack.by_kind)).toEqual(['sqli', 'xss', 'ssti', 'prototype_pollution', 'command_injection', 'path_traversal', 'nosql_injection', 'code_injection']);
+  });
+
   it('fails with a usage message and exit 2 without a corpus, and exit 1 on an unreadable one', async () => {
     const none = captureIO();
     expect(await inspect([], none.io)).toBe(2);
