@@ -66,7 +66,7 @@ export function isStatement(nc: readonly SqlToken[], from: number): boolean {
 /**
  * After SELECT: a column list a database would accept (`1,2,3`, `*`, `concat(...)`, `a, b FROM t`).
  */
-export function selectList(nc: readonly SqlToken[], from: number): boolean {
+function selectList(nc: readonly SqlToken[], from: number): boolean {
   let i = from;
   while (nc[i]?.t === 'o' && (nc[i]!.v === '-' || nc[i]!.v === '+' || nc[i]!.v === 'binary')) i++;
   const t = nc[i];
