@@ -65,6 +65,7 @@ function inspectQueryString(c: Collector, raw: string): void {
   const pairs = parseQueryString(raw);
   const seen = new Map<string, string[]>();
   for (const [k, v] of pairs) {
+    if (c.keys > c.policy.maxKeys) break;
     judgeKey(c, k, undefined, 'query_string', k);
     judgeValue(c, v, 'query_string', k);
     const prior = seen.get(k);
@@ -102,5 +103,7 @@ function inspectPath(c: Collector, path: string): void {
   judgeValue(c, path, 'path', '');
   const segments = path.split('/');
   if (segments.length < 3) return;
-  for (let i = 0; i < segments.length; i++) if (segments[i]!.length > 0) judgeValue(c, segments[i]!, 'path', `/${i}`);
+  // Real routes are a few segments deep; the whole path was judged above in any case.
+  const n = Math.min(segments.length, 16);
+  for (let i = 0; i < n; i++) if (segments[i]!.length > 0) judgeValue(c, segments[i]!, 'path', `/${i}`);
 }

@@ -8,7 +8,7 @@ export const defaultPolicy: InspectorPolicy = Object.freeze({
   mode: 'block',
   threshold: 5,
   maxDepth: 32,
-  maxKeys: 2000,
+  maxKeys: 512,
   maxValueLength: 16_384,
 });
 

@@ -132,3 +132,15 @@ describe('inspector properties', () => {
     );
   });
 });
+
+describe('inspector cost', () => {
+  it('judges 16 KB of repeated attack fragments in bounded time (no quadratic scans)', () => {
+    for (const unit of ['${', '{{', '../', "'", '<a ', 'if (', '$(', 'style=', 'select ', '&#x']) {
+      const value = unit.repeat(Math.ceil(16_000 / unit.length));
+      const start = performance.now();
+      inspectRequestPart('any', value, defaultPolicy);
+      inspectRequestPart('query_string', value, defaultPolicy);
+      expect({ unit, slow: performance.now() - start > 400 }).toEqual({ unit, slow: false });
+    }
+  });
+});

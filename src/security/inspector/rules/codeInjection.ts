@@ -8,7 +8,7 @@ const patterns: readonly [RegExp, string][] = [
   [/\brequire\s*\(?\s*["'`]?(?:child_process|fs|net|vm|os|http)\b|\bchild_process\b/, 'node_module'],
   [/\bprocess\s*\.\s*(?:binding|mainModule|env|exit|kill|dlopen|spawn|exec)\b|\bglobal\s*\.\s*process\b|\bmainModule\b/i, 'node_process'],
   [/\bconstructor\s*\.\s*constructor\b|\[\s*["'`]constructor["'`]\s*\]\s*\(|\$[\w@]{1,3}:(?:\w+:)*(?:constructor|prototype|__proto__|_response)\b/, 'constructor_chain'],
-  [/\bfunction\s*\w*\s*\([^)]*\)\s*\{|\bmodule\s*\.\s*exports\b|\b(?:process|require)\s*\[|\bconsole\s*(?:\[\s*["'`]\w+["'`]\s*\]|\.\s*\w+)\s*(?:\(|\.\s*(?:call|apply)\b)|\bfor\s*\(\s*;\s*;\s*\)/, 'js_code'],
+  [/\bfunction\s*\w*\s*\([^)]{0,128}\)\s*\{|\bmodule\s*\.\s*exports\b|\b(?:process|require)\s*\[|\bconsole\s*(?:\[\s*["'`]\w+["'`]\s*\]|\.\s*\w+)\s*(?:\(|\.\s*(?:call|apply)\b)|\bfor\s*\(\s*;\s*;\s*\)/, 'js_code'],
   [/\bdata:text\/(?:plain|javascript)\b/i, 'data_module'],
   [/_\$\$ND_FUNC\$\$_/, 'node_serialize'],
   [/\bwhile\s*\(+[^()]{0,24}\)+\s*(?:;|\{|$)/, 'endless_loop'],

@@ -4,18 +4,18 @@ import { commandPrefixes, commonCommands, distinctiveCommands, everydayToolNames
 const hit = (rule: string, score = 5): RuleHit => ({ kind: 'command_injection', rule: `cmd.${rule}`, score });
 
 const strongPatterns: readonly [RegExp, string][] = [
-  [/\$\{?IFS\}?|\$\{[^}]*:-?[^}]*\}\s*\w|\$@|\$\{PATH:0:1\}/, 'shell_expansion'],
+  [/\$\{?IFS\}?|\$\{[^}]{0,64}:-?[^}]{0,64}\}\s*\w|\$@|\$\{PATH:0:1\}/, 'shell_expansion'],
   [/\(\s*\)\s*\{\s*:?\s*;\s*\}/, 'shellshock'],
-  [/<<<|\$\{\w+[#%][^}]*\}|\$\{[A-Z_][A-Z0-9_]*(?:[#%:/][^}]*)?\}|\$\(\(|[<>]\(\s*\w+/, 'shell_expansion'],
-  [/\bfor\s+(?:\/[a-z]\s+)*(?:"[^"]*"\s+|[a-z]:\\\S*\s+)*%%?\S+\s+in\s*\(/i, 'batch_loop'],
+  [/<<<|\$\{\w+[#%][^}]{0,64}\}|\$\{[A-Z_][A-Z0-9_]*(?:[#%:/][^}]{0,64})?\}|\$\(\(|[<>]\(\s*\w+/, 'shell_expansion'],
+  [/\bfor\s+(?:\/[a-z]\s+)*(?:"[^"]{0,64}"\s+|[a-z]:\\\S{0,64}\s+){0,4}%%?\S+\s+in\s*\(/i, 'batch_loop'],
   [/\{[^{}\s"':]*,[^{}\s"':]*\}/, 'brace_expansion'],
   [/<!--\s*#\s*(?:exec|include|echo|config|set|printenv)\b/i, 'server_side_include'],
-  [/\bif(?:\s*\/i)?\s+(?:not\s+)?(?:"[^"]*"|\([^)]*\)|\[[^\]]*\]|\{[^}]*\}|[^\s=]+)\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)|\bif\s*\(\s*\S+\s+(?:equ|neq|lss|leq|gtr|geq)\b|\bif\s*(?:\/i\s*)?(?:"[^"]*"|\([^)]*\)|\[[^\]]*\]|\{[^}]*\})\s*==/i, 'batch_condition'],
+  [/\bif(?:\s*\/i)?\s+(?:not\s+)?(?:"[^"]{0,64}"|\([^)]{0,64}\)|\[[^\]]{0,64}\]|\{[^}]{0,64}\}|[^\s=]{1,64})\s*(?:==|\s(?:equ|neq|lss|leq|gtr|geq)\s)|\bif\s*\(\s*\S+\s+(?:equ|neq|lss|leq|gtr|geq)\b|\bif\s*(?:\/i\s*)?(?:"[^"]{0,64}"|\([^)]{0,64}\)|\[[^\]]{0,64}\]|\{[^}]{0,64}\})\s*==/i, 'batch_condition'],
   [/\balias\s+(?:[-+][\w+]+\s+)*['"]?[\w.+-]+['"]?=/, 'shell_alias'],
   [/(?:^|[\s;|&])\/(?:[\w.-]*\[[^\]\s]+\][\w.-]*|(?:etc|bin|usr|sbin|proc|dev|tmp|var|opt|root|home)\/[\w./-]*\[[^\]\s]+\])/, 'glob_path'],
   [/(?:^|[\s;|&])(?:\/usr)?\/?s?bin\/[a-z]\w*/, 'binary_path'],
   [/(?:;|\|\||&&|\||`|\$\()\s*['"]?[a-z][\w.-]*['"]?\s+(?:-{1,2}[a-z][\w-]*|<<<)/i, 'flagged_command'],
-  [/\$\{?(?:SHELL|BASH|COMSPEC)\}?\s|\$\{[^}]*\}?\{?jndi:|\bjndi:(?:ldap|rmi|dns|iiop|corba|nds|http)s?:/, 'shell_invocation'],
+  [/\$\{?(?:SHELL|BASH|COMSPEC)\}?\s|\$\{[^}]{0,64}\}?\{?jndi:|\bjndi:(?:ldap|rmi|dns|iiop|corba|nds|http)s?:/, 'shell_invocation'],
   [/\/dev\/(?:tcp|udp)\/|\/bin\/(?:ba|z|k|c|da)?sh\b|\b(?:ba|z|k)?sh\s+-[ci]\b|\bcmd(?:\.exe)?\s+\/[ck]\b/i, 'shell_invocation'],
   [/\b(?:invoke-(?:expression|webrequest|command|restmethod)|iex\s*\(|new-object\s+(?:system\.)?net\.webclient|-enc(?:odedcommand)?\s+[a-z0-9+/=]{8,}|start-process|downloadstring)\b/i, 'powershell'],
   [/%(?:systemroot|windir|comspec|programfiles|userprofile|temp|appdata)%/i, 'windows_env'],

@@ -36,7 +36,8 @@ export function judgeSsti(s: string): RuleHit | null {
   let weak: RuleHit | null = null;
   for (const d of delimited) {
     let at = s.indexOf(d.open);
-    while (at >= 0) {
+    // Bounded: at most 32 expressions per delimiter, and nothing after an unclosed one (its body is the rest).
+    for (let seen = 0; at >= 0 && seen < 32; seen++) {
       const close = s.indexOf(d.close, at + d.open.length);
       const body = (close < 0 ? s.slice(at + d.open.length) : s.slice(at + d.open.length, close)).trim();
       if (body.length > 0 && (close >= 0 || body.length > 2)) {
@@ -48,6 +49,7 @@ export function judgeSsti(s: string): RuleHit | null {
         if (d.name === 'statement' ? statementTag.test(body) : expressionSyntax.test(body) || templateGlobals.test(body)) return { kind: 'ssti', rule: `ssti.${d.name}`, score: 5 };
         if (/^[\w.]+$/.test(body)) weak = { kind: 'ssti', rule: `ssti.${d.name}_placeholder`, score: 2 };
       }
+      if (close < 0) break;
       at = s.indexOf(d.open, at + d.open.length);
     }
   }

@@ -61,7 +61,7 @@ const cssBreakout = /[{}\\]|url\s*\(/i;
 const cssComment = /\/\*[\s\S]*?\*\//g;
 const styleCode = /expression\s*\(|javascript:|vbscript:|behavio(?:u)?r\s*:|-moz-binding|@import|url\s*\(\s*['"]?\s*(?:javascript|data):/i;
 
-const jsCall = /!\s*\[\s*\]|\b(?:alert|prompt|confirm|atob|btoa)(?:\(|`)|\bnew\s+Function\s*\(|\.(?:call|apply|bind)\s*`|\[\s*\]\s*\.\s*(?:sort|map|filter|reduce)\b|\bimport\s*\{[^}]*\}\s*from\s*["'`]/i;
+const jsCall = /!\s*\[\s*\]|\b(?:alert|prompt|confirm|atob|btoa)(?:\(|`)|\bnew\s+Function\s*\(|\.(?:call|apply|bind)\s*`|\[\s*\]\s*\.\s*(?:sort|map|filter|reduce)\b|\bimport\s*\{[^}]{0,128}\}\s*from\s*["'`]/i;
 const domObject =
   /(?:document|window|self|top|parent|globalthis|frames)\)?(?:\.(?:cookie|domain|location|write|writeln|body|createelement|open|alert|eval|localstorage|sessionstorage|queryselector(?:all)?|getelementbyid|getelementsby\w+|documentelement|execcommand|designmode|forms|scripts|defaultview)\b|\[["'`])/;
 
@@ -106,18 +106,18 @@ const jsSink =
 
 /** `" onmouseover="alert(1)`: leaves an attribute value and adds an event handler. */
 const attributeBreakout =
-  /(?:^|["'`\s/;])on[a-z]{3,}\s*=\s*(?:["'`]\s*)?[^\s"'`]*(?:[(`]|\b(?:alert|prompt|confirm|eval|javascript|location|document|window|top|self|this)\b)/i;
+  /(?:^|["'`\s/;])on[a-z]{3,}\s*=\s*(?:["'`]\s*)?[^\s"'`]{0,128}(?:[(`]|\b(?:alert|prompt|confirm|eval|javascript|location|document|window|top|self|this)\b)/i;
 
 /** A DOM event handler name followed by `=`: `" onload=`, `  onmouseover= `. */
 const eventAttribute =
   /(?:^|["'`\s/;])on(?:error|load|unload|mouse[a-z]*|click|dblclick|focus[a-z]*|blur|key[a-z]+|change|submit|reset|select|abort|drag[a-z]*|drop|animation[a-z]+|transition[a-z]+|toggle|begin|end|repeat|pointer[a-z]+|touch[a-z]+|wheel|scroll|resize|beforeunload|hashchange|message|pageshow|popstate|storage|input|invalid|search|copy|cut|paste|contextmenu|play[a-z]*|pause|ended|canplay[a-z]*|loadstart|progress|readystatechange|start|finish|bounce|activate|beforeactivate|afterprint|beforeprint|show|formchange|forminput|propertychange|filterchange|help|error)\s*=/i;
 
 /** `style=x:expression(...)`, `-moz-binding`: code smuggled through CSS. */
-const styleBreakout = /\bstyle\s*=\s*["'`]?[^"'`>]*?(?:expression\s*\(|javascript:|-moz-binding|behavior\s*:)|-moz-binding\s*:|@import\s*['"]?\s*(?:javascript|data):|expression\s*\(\s*(?:alert|prompt|confirm|eval|document|window)/i;
+const styleBreakout = /\bstyle\s*=\s*["'`]?[^"'`>]{0,256}?(?:expression\s*\(|javascript:|-moz-binding|behavior\s*:)|-moz-binding\s*:|@import\s*['"]?\s*(?:javascript|data):|expression\s*\(\s*(?:alert|prompt|confirm|eval|document|window)/i;
 
 /** XML/XSLT constructs that make a browser run or fetch code: stylesheets, external entities. */
 const markupDirective =
-  /!ENTITY\s+%?\s*\w+\s+(?:SYSTEM|PUBLIC)\b|<!ATTLIST\b|<!\[CDATA\[[\s\S]*<script|<\?(?:import|xml:namespace)\b|<import|<xi:include\b|xsi:schemaLocation\s*=\s*["'][^"']*https?:|\bformaction\s*=|url\s*\(\s*["']?\s*(?:javascript|vbscript)|\+?ADw-\s*\/?\s*script|charset\s*=\s*["']?utf-7/i;
+  /!ENTITY\s+%?\s*\w+\s+(?:SYSTEM|PUBLIC)\b|<!ATTLIST\b|<!\[CDATA\[[\s\S]{0,256}<script|<\?(?:import|xml:namespace)\b|<import|<xi:include\b|xsi:schemaLocation\s*=\s*["'][^"']*https?:|\bformaction\s*=|url\s*\(\s*["']?\s*(?:javascript|vbscript)|\+?ADw-\s*\/?\s*script|charset\s*=\s*["']?utf-7/i;
 
 /** `<f o r m`: a tag name spelled with spaces, which some filters and parsers collapse. */
 const spacedTag = /<\s*((?:[a-z]\s+){2,}[a-z])\b/gi;
