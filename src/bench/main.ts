@@ -6,6 +6,7 @@ const SUITES: Readonly<Record<string, () => Promise<Bench>>> = {
   identity: async () => (await import('./identity.js')).bench,
   decisionMemory: async () => (await import('./decisionMemory.js')).bench,
   audit: async () => (await import('./audit.js')).bench,
+  inspector: async () => (await import('./inspector.js')).bench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -10,6 +10,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   audit: async () => (await import('./audit.js')).audit,
   keys: async () => (await import('./keys.js')).keys,
   replay: async () => (await import('./replay.js')).replay,
+  inspect: async () => (await import('./inspect.js')).inspect,
 };
 
 const USAGE = `usage: clubos <command> [options]
