@@ -6,6 +6,8 @@ import { type Secrets, resolveSecrets } from './config/secrets.js';
 import { createAuditStore } from './store/audit/auditStore.js';
 import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
+import { inspectionHooks } from './http/inspection.js';
+import { securityEventStore } from './store/security/securityEvents.js';
 import { eventRoutes } from './http/routes/events.js';
 import { flagRoutes } from './http/routes/flags.js';
 import { eventStore } from './store/events/events.js';
@@ -167,7 +169,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     logger,
     devErrors: config.devErrors,
     setup,
-    hooks: [authHooks({ keys, operators })],
+    hooks: [authHooks({ keys, operators }), inspectionHooks({ flags, events: securityEventStore(database.db), clock, logger })],
     routes: [
       systemRoutes({ readiness, version: VERSION }),
       identityRoutes({ operators, setupRequired: async () => !(await setup.isComplete()) }),

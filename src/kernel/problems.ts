@@ -124,6 +124,11 @@ export const problems = define({
     description: 'This Idempotency-Key was already used by this caller for a different body.',
   },
   'event-not-found': { title: 'Event not found', status: 404, description: 'No event has that id (or it is in a location you may not see).' },
+  'injection-detected': {
+    title: 'Request rejected: injection detected',
+    status: 400,
+    description: 'A value matched an injection rule (SQL, XSS, template, command, path traversal, NoSQL, prototype pollution or code). `findings` names the rule and where; nothing was changed. Content is never rewritten.',
+  },
   'unknown-feature-flag': { title: 'Unknown feature flag', status: 404, description: 'No feature flag has that name.' },
 });
 

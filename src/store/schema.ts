@@ -164,7 +164,22 @@ export interface EventsTable {
   decided_at: Date | null;
 }
 
+export interface SecurityEventsTable {
+  id: Generated<number>;
+  at: Date;
+  kind: string;
+  severity: string;
+  route: string | null;
+  method: string | null;
+  ip: string | null;
+  principal: string | null;
+  correlation_id: string | null;
+  action: string;
+  detail: unknown;
+}
+
 export interface DB {
+  security_events: SecurityEventsTable;
   events: EventsTable;
   feature_flags: FeatureFlagsTable;
   setup_tokens: SetupTokensTable;

@@ -16,7 +16,12 @@ function capture(): CliIO & { stdout: string[]; stderr: string[] } {
   const stderr: string[] = [];
   return { stdout, stderr, interactive: false, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
 }
-const lastJson = (io: { stdout: string[] }) => JSON.parse(io.stdout[io.stdout.length - 1]!) as Record<string, any>;
+interface KeyJson {
+  key: string;
+  record: { id: string; name: string; scopes: string[]; cidrs: string[]; state: string };
+  keys: Array<{ id: string }>;
+}
+const lastJson = (io: { stdout: string[] }) => JSON.parse(io.stdout[io.stdout.length - 1]!) as KeyJson;
 
 describe('clubos keys on the embedded database', () => {
   let dir: string;
@@ -38,7 +43,7 @@ describe('clubos keys on the embedded database', () => {
 
     const listed = capture();
     expect(await keys(['list', '--json'], listed)).toBe(0);
-    expect(lastJson(listed).keys.map((k: { id: string }) => k.id)).toContain(created.record.id);
+    expect(lastJson(listed).keys.map((k) => k.id)).toContain(created.record.id);
     expect(listed.stdout.join('\n')).not.toContain(created.key);
 
     const rotated = capture();

@@ -73,7 +73,8 @@ export function eventRoutes(deps: { events: EventStore; clock: Clock; onAccepted
       '/v1/events',
       {
         bodyLimit: 64 * 1024,
-        config: { auth: { scopes: ['events:write'] }, priority: 'integration' },
+        // Customer texts are data, stored verbatim and never executed: detections are flagged, not blocked.
+        config: { auth: { scopes: ['events:write'] }, priority: 'integration', inspect: 'flag' },
         schema: {
           tags: ['events'],
           summary: 'Submit a customer message or device event (Idempotency-Key header recommended)',
