@@ -8,7 +8,9 @@ import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
 import { securityEventStore } from './store/security/securityEvents.js';
+import { auditRoutes, verificationCache } from './http/routes/audit.js';
 import { eventRoutes } from './http/routes/events.js';
+import { checkpointTask, retentionTask } from './jobs/auditTasks.js';
 import { flagRoutes } from './http/routes/flags.js';
 import { eventStore } from './store/events/events.js';
 import { identityRoutes } from './http/routes/identity.js';
@@ -94,8 +96,9 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   if (secrets.generated.length > 0) {
     logger.warn({ generated: secrets.generated, dir: config.dataDir }, 'secrets generated locally: configure them to share across instances');
   }
+  const auditStore = createAuditStore(database);
   const audit = createAuditLog({
-    store: createAuditStore(database),
+    store: auditStore,
     clock,
     signer: createEd25519Signer(secrets.auditSigningKey),
     minimizer: createMinimizer({ key: Buffer.from(secrets.auditHmacKey, 'base64'), keyId: 'hmac1' }),
@@ -154,6 +157,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   });
   const operators = createOperatorService({ db: database.db, sessions: sessionStore(database.db), audit, clock, throttle: createLoginThrottle(makeLimiter) });
 
+  const verification = verificationCache(audit);
   const scheduler = createScheduler(
     [
       { name: 'keys.flush-usage', everyMs: 5_000, run: () => keys.flushUsage() },
@@ -161,6 +165,9 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'keys.end-grace', everyMs: 30_000, run: () => keys.endGrace() },
       { name: 'keys.expiry-reminders', everyMs: 3_600_000, run: () => keys.remind() },
       { name: 'notifications.deliver', everyMs: 5_000, run: () => outbox.deliverDue() },
+      { name: 'audit.checkpoint', everyMs: 10 * 60_000, run: () => (flags.get('complianceLogging') ? checkpointTask(audit, auditStore) : Promise.resolve(0)) },
+      { name: 'audit.verify', everyMs: 10 * 60_000, run: () => verification.refresh() },
+      { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
     ],
     logger,
   );
@@ -177,6 +184,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
       flagRoutes({ flags, audit, clock }),
       eventRoutes({ events: eventStore(database.db), clock }),
+      auditRoutes({ audit, verification, clock }),
     ],
   });
   if (overrides.scheduler === true) scheduler.start();
