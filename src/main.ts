@@ -93,7 +93,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   }
 
   const secrets = resolveSecrets(config);
-  if (secrets.generated.length > 0) {
+  if (secrets.createdFile) {
     logger.warn({ generated: secrets.generated, dir: config.dataDir }, 'secrets generated locally: configure them to share across instances');
   }
   const auditStore = createAuditStore(database);
