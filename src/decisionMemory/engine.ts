@@ -2,11 +2,12 @@ import { catalogueEntry } from '../venue/catalogue.js';
 import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION } from '../venue/types.js';
 import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, noveltyOf, rateAnomaly } from './anomaly.js';
 import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from './calibration.js';
-import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier } from './classifier.js';
+import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction } from './classifier.js';
 import { type NamedVector, structuredFeatures, textFeatures, vectorise } from './features.js';
 import { type MatchEvidence, MatchScorer } from './matchScore.js';
 import { decisionModule } from './modules/decisionModule.js';
 import type { ForcedDecision, PatternModule } from './modules/module.js';
+import { isMultiIssue } from './multiIssue.js';
 import { paramsMatch } from './params.js';
 import {
   DEFAULT_PATTERN_SETTINGS,
@@ -22,7 +23,7 @@ import {
   variantKey,
   withHold,
 } from './patterns.js';
-import { DEFAULT_POLICY, type PolicySettings, decideTier } from './policy.js';
+import { DEFAULT_POLICY, type PolicySettings, decideTier, handoffRisk } from './policy.js';
 import { seededRandom } from './random.js';
 import { DEFAULT_INDEX_OPTIONS, ExampleIndex, type IndexOptions, type Neighbour } from './textSimilarity.js';
 import { type MemoryEvent, type Outcome, type Proposal, type Truth, isVenueEvent } from './types.js';
@@ -69,6 +70,12 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
 export interface KillSwitches {
   readonly actions: ReadonlySet<string>;
   readonly locations: ReadonlySet<string>;
+}
+
+/** Decisions that route to a human: catalogue handoffs and, outside the catalogue, `escalate_*` names. */
+function isHandoffDecision(decision: string): boolean {
+  const entry = catalogueEntry(decision);
+  return entry !== undefined ? entry.kind === 'handoff' : decision.startsWith('escalate_');
 }
 
 export const NO_KILL_SWITCHES: KillSwitches = { actions: new Set(), locations: new Set() };
@@ -160,10 +167,13 @@ export class DecisionEngine {
     const predicted = forced?.decision ?? (prediction.top >= 0 ? this.decisionOfLabel(prediction.classes[prediction.top]!) : null);
     const module = predicted === null ? decisionModule : this.owner(predicted);
     const predictedParams = forced?.params ?? (predicted === null ? {} : module.params(event, predicted));
-    const blocks = predicted === null || forced !== null ? [] : module.guards(event, predicted, predictedParams, ownLog);
-    // A guard does not just hold the action back: the decision becomes the handoff the venue rules name.
-    const decision = blocks[0]?.fallback ?? predicted;
-    const params = blocks.length === 0 ? predictedParams : this.owner(decision!).params(event, decision!);
+    const guarded = predicted === null || forced !== null ? [] : module.guards(event, predicted, predictedParams, ownLog);
+    // A guard does not just hold the action back: the decision becomes the handoff the venue rules name, or
+    // (a redirect) the decision that fits instead, which then goes through the policy like any proposal.
+    const blocks = guarded.filter((b) => b.route === 'handoff');
+    const replacement = blocks[0] ?? guarded[0];
+    const decision = replacement?.fallback ?? predicted;
+    const params = replacement === undefined ? predictedParams : this.owner(decision!).params(event, decision!);
 
     let evidence: MatchEvidence | null = null;
     let matchScore = 0;
@@ -199,6 +209,8 @@ export class DecisionEngine {
         patternState: patternState(pattern, this.settings.patterns),
         suggestReliability: suggestReliability(pattern),
         blockedBy,
+        handoffRisk: forced !== null || decision === null ? 0 : handoffRisk(confidence, this.handoffShare(prediction, decision)),
+        multiIssue: (!isVenueEvent(event) || event.kind === 'message') && isMultiIssue(event.text),
         killSwitched:
           decision !== null &&
           (this.killSwitches.actions.has(decision) || (location !== null && this.killSwitches.locations.has(location))),
@@ -231,7 +243,7 @@ export class DecisionEngine {
           ...(forced !== null ? [forced.reason] : []),
           ...(novelty !== 'familiar' ? [`novelty:${novelty}`] : []),
           ...(flood ? ['rate:flood'] : []),
-          ...blockedBy.map((g) => `guard:${g}`),
+          ...guarded.map((g) => `guard:${g.guard}`),
           ...verdict.reasons,
         ],
       },
@@ -293,6 +305,21 @@ export class DecisionEngine {
     }
     index.add({ id, decision, vector: { ids: vector.ids, values: vector.values }, at });
     labels.push(label);
+  }
+
+  /** The share of the classifier's belief outside its top class that sits on handoff decisions. */
+  private handoffShare(prediction: Prediction, decision: string): number {
+    if (prediction.top < 0) return 0;
+    let handoff = 0;
+    let rest = 0;
+    for (let c = 0; c < prediction.classes.length; c++) {
+      if (c === prediction.top) continue;
+      const p = prediction.probabilities[c]!;
+      rest += p;
+      const d = this.decisionOfLabel(prediction.classes[c]!);
+      if (d !== decision && isHandoffDecision(d)) handoff += p;
+    }
+    return rest > 0 ? handoff / rest : 0;
   }
 
   private decisionOfLabel(label: string): string {
