@@ -3,7 +3,8 @@ import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION } from '../ven
 import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, noveltyOf, rateAnomaly } from './anomaly.js';
 import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from './calibration.js';
 import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction } from './classifier.js';
-import { type NamedVector, structuredFeatures, textFeatures, vectorise } from './features.js';
+import { FeatureHasher } from './featureHasher.js';
+import type { SparseVector } from './features.js';
 import { type MatchEvidence, MatchScorer } from './matchScore.js';
 import { decisionModule } from './modules/decisionModule.js';
 import type { ForcedDecision, PatternModule } from './modules/module.js';
@@ -78,10 +79,13 @@ function isHandoffDecision(decision: string): boolean {
   return entry !== undefined ? entry.kind === 'handoff' : decision.startsWith('escalate_');
 }
 
+/** Proposals awaiting their truth that are kept (oldest dropped first): far more than any inbox holds. */
+const MAX_PENDING = 4096;
+
 export const NO_KILL_SWITCHES: KillSwitches = { actions: new Set(), locations: new Set() };
 
 interface Pending {
-  readonly vector: NamedVector;
+  readonly vector: SparseVector;
   readonly decision: string | null;
   readonly params: DecisionParams;
   readonly evidence: MatchEvidence | null;
@@ -104,6 +108,7 @@ export class DecisionEngine {
     rng: ReturnType<typeof seededRandom>;
   };
   private readonly pending = new Map<string, Pending>();
+  private readonly hasher = new FeatureHasher();
 
   constructor(
     readonly settings: EngineSettings = DEFAULT_ENGINE_SETTINGS,
@@ -139,9 +144,9 @@ export class DecisionEngine {
     return this.modules.find((m) => m.owns(decision)) ?? decisionModule;
   }
 
-  private vectorFor(event: MemoryEvent, modules: readonly PatternModule[]): NamedVector {
+  private vectorFor(event: MemoryEvent, modules: readonly PatternModule[]): SparseVector {
     const facts = modules.flatMap((m) => m.facts(event, this.internals.ownLog));
-    return vectorise([...textFeatures(event.text), ...structuredFeatures(facts)]);
+    return this.hasher.vector(event.text, facts);
   }
 
   private pattern(key: string, decision: string, variant: string | null = null): PatternRecord {
@@ -217,6 +222,8 @@ export class DecisionEngine {
       },
       this.settings.policy,
     );
+    // Proposals wait for their truth; one the operator never answers must not be kept forever.
+    if (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
     this.pending.set(event.id, { vector, decision, params, evidence, matchScore, band: verdict.band, forced: forced !== null });
     const strongest = decision === null ? [] : classifier.strongestFeatures(vector, decision, 5);
     return {
@@ -236,7 +243,7 @@ export class DecisionEngine {
           decision: n.example.decision,
           similarity: n.similarity,
         })),
-        topFeatures: strongest.map((i) => vector.names[i]!),
+        topFeatures: strongest.map((i) => this.hasher.nameAt(i)),
         classifierProbability: probability,
         module: (forcedBy ?? module).name,
         reasons: [
@@ -296,7 +303,7 @@ export class DecisionEngine {
     this.remember(event.id, vector, label, truth.decision, at);
   }
 
-  private remember(id: string, vector: NamedVector, label: string, decision: string, at: number): void {
+  private remember(id: string, vector: SparseVector, label: string, decision: string, at: number): void {
     const { classifier, index, rng, labels } = this.internals;
     classifier.learn(vector, label);
     for (let r = 0; r < this.settings.rehearsal && index.size > 0; r++) {
