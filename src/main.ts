@@ -164,6 +164,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'keys.rotate-due', everyMs: 60_000, run: () => (flags.get('apiKeyRotation') ? keys.rotateDue() : Promise.resolve(0)) },
       { name: 'keys.end-grace', everyMs: 30_000, run: () => keys.endGrace() },
       { name: 'keys.expiry-reminders', everyMs: 3_600_000, run: () => keys.remind() },
+      { name: 'keys.usage-retention', everyMs: 24 * 3_600_000, run: () => keys.pruneUsage(config.complianceRetentionDays) },
       { name: 'notifications.deliver', everyMs: 5_000, run: () => outbox.deliverDue() },
       { name: 'audit.checkpoint', everyMs: 10 * 60_000, run: () => (flags.get('complianceLogging') ? checkpointTask(audit, auditStore) : Promise.resolve(0)) },
       { name: 'audit.verify', everyMs: 10 * 60_000, run: () => verification.refresh() },
