@@ -73,11 +73,17 @@ async function headOf(r: SqlRunner): Promise<ChainHead> {
 
 /** The SQL implementation of the audit port: insert-only rows, checkpoints, retention through compliance_log_prune(). */
 export function createAuditStore(database: Database): AuditStore {
+  // PGlite belongs to this process alone: once read, the head is known without asking, so an append is one
+  // insert. PostgreSQL is shared by instances and always reads the head under the advisory lock.
+  let knownHead: ChainHead | null = null;
   return {
     append(build) {
       return lockedTransaction(database, async (r) => {
-        const entry = build(await headOf(r));
+        const head = database.engine === 'pglite' && knownHead !== null ? knownHead : await headOf(r);
+        knownHead = null;
+        const entry = build(head);
         await r.query(INSERT_ENTRY, entryRowValues(entry));
+        if (database.engine === 'pglite') knownHead = { seq: entry.seq, hash: entry.hash };
         return entry;
       }, true);
     },
