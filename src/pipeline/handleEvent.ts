@@ -3,8 +3,8 @@ import type { JsonObject } from '../audit/canonical.js';
 import type { DecisionEngine } from '../decisionMemory/engine.js';
 import { detectEmergency } from '../intake/emergency.js';
 import type { Clock } from '../kernel/clock.js';
-import type { ClaimOutcome, DecisionStore, ProposalRecord, ReceivedEvent } from './ports.js';
-import { emergencyProposal, fromProposal } from './proposalRecord.js';
+import type { ClaimOutcome, Decided, DecisionStore, ProposalRecord, ReceivedEvent } from './ports.js';
+import { emergencyProposal, fromProposal, summaryOf } from './proposalRecord.js';
 import { toVenueEvent } from './venueEvent.js';
 
 /** Raises the alarm for an emergency (the notification outbox in production). */
@@ -46,11 +46,13 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
   const inFlight = new Set<Promise<unknown>>();
   const sweepAfterMs = deps.sweepAfterMs ?? 10_000;
 
-  const propose = (e: ReceivedEvent): ProposalRecord => {
+  const propose = (e: ReceivedEvent): Decided => {
     const now = deps.clock.now();
     const verdict = detectEmergency(e.text);
-    if (verdict.emergency) return emergencyProposal(e, verdict, deps.autoExecution(), now);
-    return fromProposal(e, deps.engine.propose(toVenueEvent(e), e.occurredAt), deps.autoExecution(), now);
+    const record = verdict.emergency
+      ? emergencyProposal(e, verdict, deps.autoExecution(), now)
+      : fromProposal(e, deps.engine.propose(toVenueEvent(e), e.occurredAt), deps.autoExecution(), now);
+    return { record, summary: summaryOf(record) };
   };
 
   const announce = async (r: ProposalRecord): Promise<void> => {

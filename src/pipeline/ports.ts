@@ -53,6 +53,28 @@ export interface EmergencyExplanation {
   readonly automationPaused: true;
 }
 
+/** What the event row shows as its decision (GET /v1/events/:id). */
+export interface DecisionSummary {
+  readonly decision: string | null;
+  readonly params: DecisionParams;
+  readonly tier: Tier;
+  readonly confidence: number;
+  readonly matchScore: number;
+  readonly reliability: number;
+  readonly riskClass: string;
+  readonly emergency: boolean;
+  readonly shadow: boolean;
+  readonly wouldExecute: boolean;
+  readonly automationPaused: boolean;
+  readonly decidedAt: string;
+}
+
+/** A proposal ready to persist, with the summary the event row shows. */
+export interface Decided {
+  readonly record: ProposalRecord;
+  readonly summary: DecisionSummary;
+}
+
 /** The queue: proposals no operator has answered yet. */
 export interface QueueItem {
   readonly proposal: ProposalRecord;
@@ -119,9 +141,9 @@ export interface DecisionStore {
    * and persists it with the event's new status in the same transaction. A `decide` that throws marks the
    * event 'failed' (it is deterministic: retrying would fail again and block the sweeper).
    */
-  decideOnce(eventId: string, decide: (e: ReceivedEvent) => ProposalRecord): Promise<ClaimOutcome>;
+  decideOnce(eventId: string, decide: (e: ReceivedEvent) => Decided): Promise<ClaimOutcome>;
   /** The same for every event still 'received' before `before` (the crash sweeper), oldest first. */
-  decideBacklog(before: Date, limit: number, decide: (e: ReceivedEvent) => ProposalRecord): Promise<ClaimOutcome[]>;
+  decideBacklog(before: Date, limit: number, decide: (e: ReceivedEvent) => Decided): Promise<ClaimOutcome[]>;
   proposalFor(eventId: string): Promise<QueueItem | null>;
   /** Unanswered proposals the caller may see (null = every location), emergencies first, oldest first. */
   queue(locations: readonly string[] | null, limit: number): Promise<QueueItem[]>;

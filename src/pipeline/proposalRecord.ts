@@ -2,26 +2,10 @@ import type { Proposal } from '../decisionMemory/types.js';
 import type { EmergencyVerdict } from '../intake/emergency.js';
 import { catalogueEntry } from '../venue/catalogue.js';
 import { type DecisionParams, type Tier, UNKNOWN_DECISION } from '../venue/types.js';
-import type { ProposalRecord, ReceivedEvent } from './ports.js';
+import type { DecisionSummary, ProposalRecord, ReceivedEvent } from './ports.js';
 
 /** Tiers at which automation executes without an operator's yes (suggest: after the veto window). */
 const EXECUTING: ReadonlySet<Tier> = new Set(['auto', 'suggest']);
-
-/** What the event row shows as its decision (GET /v1/events/:id). */
-export interface DecisionSummary {
-  readonly decision: string | null;
-  readonly params: DecisionParams;
-  readonly tier: Tier;
-  readonly confidence: number;
-  readonly matchScore: number;
-  readonly reliability: number;
-  readonly riskClass: string;
-  readonly emergency: boolean;
-  readonly shadow: boolean;
-  readonly wouldExecute: boolean;
-  readonly automationPaused: boolean;
-  readonly decidedAt: string;
-}
 
 const riskOf = (decision: string | null): string => (decision === null || decision === UNKNOWN_DECISION ? 'unknown' : (catalogueEntry(decision)?.risk ?? 'unknown'));
 

@@ -4,6 +4,7 @@ import type { Outcome } from '../../decisionMemory/types.js';
 import type {
   ClaimOutcome,
   ConfidencePoint,
+  Decided,
   DecisionStore,
   HistoryStep,
   OperatorDecisionKind,
@@ -13,7 +14,6 @@ import type {
   ReceivedEvent,
   StoredPattern,
 } from '../../pipeline/ports.js';
-import { summaryOf } from '../../pipeline/proposalRecord.js';
 import type { DecisionParams, Tier } from '../../venue/types.js';
 import type { DB, EventsTable, OperatorDecisionsTable, PatternMatchesTable } from '../schema.js';
 
@@ -82,7 +82,7 @@ const operatorDecision = (r: Selectable<OperatorDecisionsTable>, agreed: boolean
 
 const lowered = (locations: readonly string[]): string[] => locations.map((l) => l.toLowerCase());
 
-async function persist(tx: Transaction<DB>, r: ProposalRecord): Promise<void> {
+async function persist(tx: Transaction<DB>, { record: r, summary }: Decided): Promise<void> {
   await tx
     .insertInto('pattern_matches')
     .values({
@@ -121,23 +121,23 @@ async function persist(tx: Transaction<DB>, r: ProposalRecord): Promise<void> {
     .execute();
   await tx
     .updateTable('events')
-    .set({ status: 'decided', decision: JSON.stringify(summaryOf(r)), decided_at: r.createdAt })
+    .set({ status: 'decided', decision: JSON.stringify(summary), decided_at: r.createdAt })
     .where('id', '=', r.eventId)
     .execute();
 }
 
 /** Decides one claimed event inside the claiming transaction; a throwing `decide` marks it failed. */
-async function decideClaimed(tx: Transaction<DB>, row: Selectable<EventsTable>, decide: (e: ReceivedEvent) => ProposalRecord): Promise<ClaimOutcome> {
-  let record: ProposalRecord;
+async function decideClaimed(tx: Transaction<DB>, row: Selectable<EventsTable>, decide: (e: ReceivedEvent) => Decided): Promise<ClaimOutcome> {
+  let decided: Decided;
   try {
-    record = decide(received(row));
+    decided = decide(received(row));
   } catch (error) {
     const message = error instanceof Error ? error.message.slice(0, 300) : 'decision failed';
     await tx.updateTable('events').set({ status: 'failed', decision: JSON.stringify({ error: message }) }).where('id', '=', row.id).execute();
     return { kind: 'failed', eventId: row.id, error };
   }
-  await persist(tx, record);
-  return { kind: 'decided', record };
+  await persist(tx, decided);
+  return { kind: 'decided', record: decided.record };
 }
 
 /** PostgreSQL (and PGlite) implementation of the decision stage's port. */
