@@ -233,5 +233,10 @@ for (const engine of engines) {
       expect(metrics.total.proposals).toBe(0);
       expectProblem(await rt.app.inject({ method: 'POST', url: '/v1/patterns/reset_trackman/demote', headers: halifax.headers, payload: {} }), 403);
     });
+
+    it('wrote every decision.* audit action through its real path, and never decision.executed in shadow mode', async () => {
+      const actions = new Set((await auditActions(rt)).filter((a) => a.startsWith('decision.') || a.startsWith('pattern.')));
+      expect([...actions].sort()).toEqual(['decision.approved', 'decision.overridden', 'decision.proposed', 'decision.vetoed', 'pattern.demoted', 'pattern.locked']);
+    });
   });
 }
