@@ -111,11 +111,9 @@ describe('venue modules', () => {
     const engine = new DecisionEngine(undefined, venueModules());
     for (const item of items) {
       const p = engine.propose(item.event, item.event.t);
-      if (item.venue!.emergency) {
-        expect(p.emergency).toBe(true);
-        expect(p.tier).toBe('escalate');
-      }
-      if (p.decision === 'unlock_door' && (p.tier === 'auto' || p.tier === 'suggest')) expect(item.venue!.unlockAllowed).toBe(true);
+      // Implications, asserted unconditionally: an emergency is escalated at once; an unlock only in its window.
+      expect(item.venue!.emergency && !(p.emergency && p.tier === 'escalate')).toBe(false);
+      expect(p.decision === 'unlock_door' && (p.tier === 'auto' || p.tier === 'suggest') && !item.venue!.unlockAllowed).toBe(false);
       engine.learn(item.event, item.truth, 'decided', item.event.t);
     }
   });
