@@ -7,6 +7,9 @@ import { createAuditStore } from './store/audit/auditStore.js';
 import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
+import { rateLimitHooks } from './http/rateLimit.js';
+import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js';
+import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
 import { securityEventStore } from './store/security/securityEvents.js';
 import { auditRoutes, verificationCache } from './http/routes/audit.js';
 import { eventRoutes } from './http/routes/events.js';
@@ -157,6 +160,17 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   });
   const operators = createOperatorService({ db: database.db, sessions: sessionStore(database.db), audit, clock, throttle: createLoginThrottle(makeLimiter) });
 
+  const securityEvents = securityEventStore(database.db);
+  const rateLimit = rateLimitHooks({
+    makeLimiter,
+    bans: redis ? redisBanStore(redis, (err) => logger.warn({ err }, 'ban store: redis unavailable, using local bans')) : memoryBanStore(),
+    trust: createTrustRegistry(),
+    events: securityEvents,
+    clock,
+    logger,
+    window: { points: config.rateLimit.max, windowMs: config.rateLimit.windowMs },
+  });
+
   const verification = verificationCache(audit);
   const scheduler = createScheduler(
     [
@@ -167,6 +181,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'notifications.deliver', everyMs: 5_000, run: () => outbox.deliverDue() },
       { name: 'audit.checkpoint', everyMs: 10 * 60_000, run: () => (flags.get('complianceLogging') ? checkpointTask(audit, auditStore) : Promise.resolve(0)) },
       { name: 'audit.verify', everyMs: 10 * 60_000, run: () => verification.refresh() },
+      { name: 'ratelimit.absorb-security-events', everyMs: 5_000, run: () => rateLimit.absorbSecurityEvents() },
       { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
     ],
     logger,
@@ -176,7 +191,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     logger,
     devErrors: config.devErrors,
     setup,
-    hooks: [authHooks({ keys, operators }), inspectionHooks({ flags, events: securityEventStore(database.db), clock, logger })],
+    trustProxy: config.trustedProxies,
+    hooks: [rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
     routes: [
       systemRoutes({ readiness, version: VERSION }),
       identityRoutes({ operators, setupRequired: async () => !(await setup.isComplete()) }),
