@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { type AuditLog, createAuditLog } from './audit/auditLog.js';
 import { createEd25519Signer } from './audit/checkpoint.js';
 import { createMinimizer } from './audit/minimize.js';
@@ -8,6 +9,11 @@ import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
 import { rateLimitHooks } from './http/rateLimit.js';
+import { sheddingHooks } from './http/shedding.js';
+import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
+import { createPerformanceGuard } from './security/guard/performanceGuard.js';
+import { processSampler } from './security/guard/sampler.js';
+import { performanceMetricStore } from './store/performance/performanceMetrics.js';
 import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js';
 import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
 import { securityEventStore } from './store/security/securityEvents.js';
@@ -171,6 +177,17 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     window: { points: config.rateLimit.max, windowMs: config.rateLimit.windowMs },
   });
 
+  const guard = createPerformanceGuard({
+    limits: { cpuPercent: config.performance.cpuLimitPercent, memoryMb: config.performance.memoryLimitMb, ...DEFAULT_LOOP_LIMITS },
+    clock,
+    logger,
+    metrics: performanceMetricStore(database.db),
+    events: securityEvents,
+    sampler: processSampler(),
+    instance: `${hostname()}:${process.pid}`,
+    enabled: () => flags.get('performanceGuard'),
+  });
+
   const verification = verificationCache(audit);
   const scheduler = createScheduler(
     [
@@ -182,6 +199,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'audit.checkpoint', everyMs: 10 * 60_000, run: () => (flags.get('complianceLogging') ? checkpointTask(audit, auditStore) : Promise.resolve(0)) },
       { name: 'audit.verify', everyMs: 10 * 60_000, run: () => verification.refresh() },
       { name: 'ratelimit.absorb-security-events', everyMs: 5_000, run: () => rateLimit.absorbSecurityEvents() },
+      { name: 'performance.record-metrics', everyMs: 10_000, run: () => (flags.get('performanceGuard') ? guard.record() : Promise.resolve(false)) },
       { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
     ],
     logger,
@@ -192,7 +210,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     devErrors: config.devErrors,
     setup,
     trustProxy: config.trustedProxies,
-    hooks: [rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
+    hooks: [sheddingHooks({ guard, enabled: () => flags.get('performanceGuard') }), rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
     routes: [
       systemRoutes({ readiness, version: VERSION }),
       identityRoutes({ operators, setupRequired: async () => !(await setup.isComplete()) }),
