@@ -48,13 +48,19 @@ export interface Hysteresis {
 
 export const DEFAULT_HYSTERESIS: Hysteresis = { enter: [0.9, 1.0, 1.3], exit: [0.7, 0.85, 1.1], holdMs: 5_000 };
 
+/** Below half its delay limit (p99 100 ms by default) the loop keeps up: high CPU or utilisation is then throughput, not overload. */
+export const LAG_GATE = 0.5;
+
 /**
- * The worst ratio of a reading to its limit.
- * @example pressureOf({ cpuPercent: 40, … }, { cpuPercent: 80, … }) // 0.5 when nothing else is higher
+ * The worst ratio of a reading to its limit. Memory counts alone; CPU and event-loop utilisation count only once
+ * the loop also lags (a saturated server answering promptly is working well, not overloaded).
+ * @example pressureOf({ cpuPercent: 96, eventLoopDelayMs: 120, … }, { cpuPercent: 80, eventLoopDelayMs: 200, … }) // 1.2
  */
 export function pressureOf(s: PressureSample, l: PressureLimits): number {
   const heapRatio = s.heapLimitMb > 0 ? s.heapUsedMb / s.heapLimitMb / 0.9 : 0;
-  return Math.max(s.cpuPercent / l.cpuPercent, s.rssMb / l.memoryMb, s.eventLoopDelayMs / l.eventLoopDelayMs, s.eventLoopUtilization / l.eventLoopUtilization, heapRatio, 0);
+  const lag = s.eventLoopDelayMs / l.eventLoopDelayMs;
+  const busy = lag >= LAG_GATE ? Math.max(s.cpuPercent / l.cpuPercent, s.eventLoopUtilization / l.eventLoopUtilization) : 0;
+  return Math.max(lag, busy, s.rssMb / l.memoryMb, heapRatio, 0);
 }
 
 /**

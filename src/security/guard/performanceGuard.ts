@@ -122,6 +122,8 @@ export function createPerformanceGuard(deps: GuardDeps): PerformanceGuard {
     start() {
       const sampler = deps.sampler;
       if (timer !== null || sampler === null) return;
+      // Start the first interval now: start-up stalls (migrations, JIT) are not load.
+      sampler.sample();
       timer = setInterval(() => {
         const s = sampler.sample();
         if (deps.enabled()) guard.observe(s);

@@ -65,8 +65,11 @@ describe('load shedding decision', () => {
   it('measures pressure as the worst ratio of a reading to its limit', () => {
     const limits = { cpuPercent: 80, memoryMb: 1000, eventLoopDelayMs: 200, eventLoopUtilization: 0.95 };
     const calm = { eventLoopDelayMs: 10, eventLoopUtilization: 0.2, cpuPercent: 20, rssMb: 200, heapUsedMb: 50, heapLimitMb: 4000 };
-    expect(pressureOf(calm, limits)).toBeCloseTo(0.25, 9);
-    expect(pressureOf({ ...calm, cpuPercent: 88 }, limits)).toBeCloseTo(1.1, 9);
+    expect(pressureOf(calm, limits)).toBeCloseTo(0.2, 9);
+    // A busy CPU with a prompt loop is throughput; once the loop lags it is pressure.
+    expect(pressureOf({ ...calm, cpuPercent: 88, eventLoopUtilization: 1 }, limits)).toBeCloseTo(0.2, 9);
+    expect(pressureOf({ ...calm, cpuPercent: 88, eventLoopDelayMs: 60 }, limits)).toBeCloseTo(0.3, 9);
+    expect(pressureOf({ ...calm, cpuPercent: 88, eventLoopDelayMs: 100 }, limits)).toBeCloseTo(1.1, 9);
     expect(pressureOf({ ...calm, rssMb: 1500 }, limits)).toBeCloseTo(1.5, 9);
     expect(pressureOf({ ...calm, eventLoopDelayMs: 400 }, limits)).toBeCloseTo(2, 9);
     fc.assert(
