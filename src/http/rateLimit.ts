@@ -6,7 +6,7 @@ import { priorityOf } from '../security/guard/priority.js';
 import type { Limiter, LimiterSpec } from '../security/limiters.js';
 import { BAN, banDurationMs, banRemainingMs } from '../security/rateLimit/bans.js';
 import type { BanStore } from '../security/rateLimit/banStore.js';
-import { subjectsOf } from '../security/rateLimit/clientAddress.js';
+import { type ClientSubjects, subjectsOf } from '../security/rateLimit/clientAddress.js';
 import { type LimitReading, policyHeader, rateLimitHeader, retryAfterSeconds, tightest } from '../security/rateLimit/headers.js';
 import { type Layer, type Window, effectivePoints, nominalWindow, storeCeiling } from '../security/rateLimit/layers.js';
 import { TRUST, type TrustChange } from '../security/rateLimit/trust.js';
@@ -19,6 +19,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Limits this request was counted against, for the RateLimit headers. */
     rateLimitReadings: LimitReading[] | null;
+    /** The address and IPv6 /56 the pre-auth layers counted. */
+    rateLimitSubjects: ClientSubjects | null;
   }
 }
 
@@ -121,8 +123,10 @@ export function rateLimitHooks(deps: RateLimitDeps): RateLimitHooks {
     return consumed > quota ? { kind: 'limited', reading } : { kind: 'allowed', reading };
   }
 
+  const subjects = (request: FastifyRequest) => request.rateLimitSubjects ?? subjectsOf(request.ip);
+
   async function strike(request: FastifyRequest, layer: Layer): Promise<void> {
-    const { ip, prefix } = subjectsOf(request.ip);
+    const { ip, prefix } = subjects(request);
     let n: number;
     try {
       n = (await strikes.consume(ip, 1)).consumedPoints;
@@ -156,9 +160,12 @@ export function rateLimitHooks(deps: RateLimitDeps): RateLimitHooks {
   return {
     preAuth(app) {
       app.decorateRequest('rateLimitReadings', null);
+      app.decorateRequest('rateLimitSubjects', null);
       app.addHook('onRequest', async (request, reply) => {
         if (exempt(request)) return;
-        const { ip, prefix } = subjectsOf(request.ip);
+        const s = subjectsOf(request.ip);
+        request.rateLimitSubjects = s;
+        const { ip, prefix } = s;
         const t = now();
         const ban = await deps.bans.find(prefix ? [ip, prefix] : [ip], t);
         if (ban) {
@@ -174,16 +181,20 @@ export function rateLimitHooks(deps: RateLimitDeps): RateLimitHooks {
           readings.push(out.reading);
           if (out.kind === 'limited') return refuse(request, reply, layer, out.reading);
         }
-        setHeaders(reply, readings, null);
+        // The headers are written once, by postAuth, when it has added the principal's layers.
       });
     },
 
     postAuth(app) {
       app.addHook('onRequest', async (request, reply) => {
+        if (request.rateLimitReadings === null || reply.sent) return;
         const principal = principalId(request);
-        if (principal === null || exempt(request) || reply.sent) return;
+        if (principal === null) {
+          setHeaders(reply, request.rateLimitReadings, null);
+          return;
+        }
         const t = now();
-        const ip = subjectsOf(request.ip).ip;
+        const ip = subjects(request).ip;
         const keyMultiplier = request.apiKey?.limitMultiplier ?? 1;
         // The key's own risk (compromise detection) caps its trust; record it once it bites.
         if (keyMultiplier < 1 && deps.trust.multiplier(principal, t) > keyMultiplier + 0.05) {
@@ -192,8 +203,7 @@ export function rateLimitHooks(deps: RateLimitDeps): RateLimitHooks {
         const multiplier = Math.min(deps.trust.multiplier(principal, t), deps.trust.multiplier(`ip:${ip}`, t), keyMultiplier);
         const keyWindow = request.apiKey?.rateLimit ? { points: request.apiKey.rateLimit.points, windowMs: request.apiKey.rateLimit.windowMs } : null;
         const routeClass = priorityOf(request.routeOptions.config?.auth, request.routeOptions.config?.priority);
-        const readings = request.rateLimitReadings ?? [];
-        request.rateLimitReadings = readings;
+        const readings = request.rateLimitReadings;
         const layers: [Layer, string][] = [
           ['principal', principal],
           ['route', `${principal}:${routeClass}`],
@@ -207,9 +217,9 @@ export function rateLimitHooks(deps: RateLimitDeps): RateLimitHooks {
       });
 
       app.addHook('onResponse', async (request, reply) => {
-        if (exempt(request) || request.rateLimitReadings === null) return;
+        if (request.rateLimitReadings === null) return;
         const t = now();
-        const ip = subjectsOf(request.ip).ip;
+        const ip = subjects(request).ip;
         await recordTrust(`ip:${ip}`, deps.trust.observe(`ip:${ip}`, reply.statusCode, t), request, ip);
         const principal = principalId(request);
         if (principal) await recordTrust(principal, deps.trust.observe(principal, reply.statusCode, t), request, ip);
