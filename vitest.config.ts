@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     // PGlite instances are memory-hungry (~300-700 MB each): keep parallelism modest on 2 cores.
     maxWorkers: 2,

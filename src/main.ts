@@ -18,10 +18,13 @@ import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js'
 import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
 import { securityEventStore } from './store/security/securityEvents.js';
 import { auditRoutes, verificationCache } from './http/routes/audit.js';
+import { decisionRoutes } from './http/routes/decisions.js';
 import { eventRoutes } from './http/routes/events.js';
 import { checkpointTask, retentionTask } from './jobs/auditTasks.js';
 import { flagRoutes } from './http/routes/flags.js';
 import { eventStore } from './store/events/events.js';
+import { type DecisionPipeline, createDecisionPipeline } from './pipeline/decisionPipeline.js';
+import { decisionStore } from './store/decisions/decisionStore.js';
 import { identityRoutes } from './http/routes/identity.js';
 import { keyRoutes, leakReportRoutes } from './http/routes/keys.js';
 import { createKeyCache } from './identity/keyCache.js';
@@ -67,6 +70,8 @@ export interface Runtime {
   readonly scheduler: Scheduler;
   readonly redis: Redis | null;
   readonly app: HttpApp;
+  /** The decision stage (shadow mode): intake's handler and sweeper, operator answers, patterns. */
+  readonly decisions: DecisionPipeline;
   /** On an instance without an administrator: a fresh one-time setup token (printed by `serve`), else null. */
   issueSetupTokenIfNeeded(): Promise<string | null>;
   listen(): Promise<string>;
@@ -102,7 +107,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   }
 
   const secrets = resolveSecrets(config);
-  if (secrets.generated.length > 0) {
+  if (secrets.createdFile) {
     logger.warn({ generated: secrets.generated, dir: config.dataDir }, 'secrets generated locally: configure them to share across instances');
   }
   const auditStore = createAuditStore(database);
@@ -188,6 +193,18 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     enabled: () => flags.get('performanceGuard'),
   });
 
+  const events = eventStore(database.db);
+  const decisions = await createDecisionPipeline({
+    store: decisionStore(database.db),
+    audit,
+    clock,
+    autoExecution: () => flags.get('autoExecution'),
+    eventLocation: (id) => events.byId(id),
+    alarm: (r) =>
+      outbox.notify({ topic: 'decision.emergency', severity: 'critical', subject: 'Emergency reported: a human must act now', body: { eventId: r.eventId, location: r.location, params: r.params } }),
+    onError: (err, eventId) => logger.error({ err, eventId }, 'deciding an event failed'),
+  });
+
   const verification = verificationCache(audit);
   const scheduler = createScheduler(
     [
@@ -195,12 +212,14 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'keys.rotate-due', everyMs: 60_000, run: () => (flags.get('apiKeyRotation') ? keys.rotateDue() : Promise.resolve(0)) },
       { name: 'keys.end-grace', everyMs: 30_000, run: () => keys.endGrace() },
       { name: 'keys.expiry-reminders', everyMs: 3_600_000, run: () => keys.remind() },
+      { name: 'keys.usage-retention', everyMs: 24 * 3_600_000, run: () => keys.pruneUsage(config.complianceRetentionDays) },
       { name: 'notifications.deliver', everyMs: 5_000, run: () => outbox.deliverDue() },
       { name: 'audit.checkpoint', everyMs: 10 * 60_000, run: () => (flags.get('complianceLogging') ? checkpointTask(audit, auditStore) : Promise.resolve(0)) },
       { name: 'audit.verify', everyMs: 10 * 60_000, run: () => verification.refresh() },
       { name: 'ratelimit.absorb-security-events', everyMs: 5_000, run: () => rateLimit.absorbSecurityEvents() },
       { name: 'performance.record-metrics', everyMs: 10_000, run: () => (flags.get('performanceGuard') ? guard.record() : Promise.resolve(false)) },
       { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
+      { name: 'decisions.sweep', everyMs: 5_000, run: () => decisions.handle.sweep() },
     ],
     logger,
   );
@@ -217,7 +236,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       keyRoutes({ keys, store: keyStore, clock }),
       leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
       flagRoutes({ flags, audit, clock }),
-      eventRoutes({ events: eventStore(database.db), clock }),
+      eventRoutes({ events, clock, onAccepted: (e) => decisions.handle.accepted(e) }),
+      decisionRoutes({ pipeline: decisions }),
       auditRoutes({ audit, verification, clock }),
     ],
   });
@@ -239,6 +259,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     scheduler,
     redis,
     app,
+    decisions,
     async issueSetupTokenIfNeeded() {
       if (await setup.isComplete()) return null;
       const token = newSetupToken();
@@ -253,6 +274,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       closing ??= (async () => {
         await app.close();
         await scheduler.stop();
+        await decisions.handle.settled();
         await keys.flushUsage().catch((err: unknown) => logger.warn({ err }, 'usage flush at shutdown failed'));
         await bus.close();
         redisSub?.disconnect();

@@ -8,7 +8,7 @@ import { createMerkleAccumulator } from '../audit/merkle.js';
 import { createMinimizer } from '../audit/minimize.js';
 import { verifyChain } from '../audit/verify.js';
 import { manualClock } from '../kernel/clock.js';
-import { createAuditStore } from '../store/audit/auditStore.js';
+import { createAuditStore, entryRowValues } from '../store/audit/auditStore.js';
 import { type Database, openDatabase } from '../store/database.js';
 import { migrateUp } from '../store/migrate.js';
 import { type Bench, type BenchFigure, figure } from './types.js';
@@ -131,7 +131,7 @@ export async function benchAuditAppend(n: number, engine: AppendEngine, warmup =
         body: { eventId: `evt_${i}`, phone: `+1555${String(i).padStart(7, '0')}`, text: `trackman frozen in bay ${i % 8}`, decision: 'reset_trackman', confidence: (i % 100) / 100 },
       });
     };
-    const insertPlain = (e: AuditEntry) => database.exclusive((r) => r.query(PLAIN_INSERT, plainRow(e)));
+    const insertPlain = (e: AuditEntry) => database.exclusive((r) => r.query(PLAIN_INSERT, entryRowValues(e)));
 
     for (let i = 1; i <= warmup; i++) await insertPlain(await appendChained(i));
     let chainedMs = 0;
@@ -163,22 +163,6 @@ export async function benchAuditAppend(n: number, engine: AppendEngine, warmup =
   }
 }
 
-function plainRow(e: AuditEntry): unknown[] {
-  return [
-    e.seq,
-    e.at,
-    e.actor.type,
-    e.actor.id,
-    e.action,
-    e.resource?.type ?? null,
-    e.resource?.id ?? null,
-    e.location,
-    e.correlationId,
-    JSON.stringify(e.body),
-    e.prevHash,
-    e.hash,
-  ];
-}
 
 /** A fresh database of its own: the benchmark never appends to a real audit log. */
 async function openScratch(engine: AppendEngine): Promise<{ database: Database; dispose(): Promise<void> }> {

@@ -19,6 +19,8 @@ export interface Secrets {
   readonly leakReportSecret: string;
   /** Which values came from the local file rather than configuration. */
   readonly generated: readonly string[];
+  /** True when this call created or extended the local file (first start). */
+  readonly createdFile: boolean;
 }
 
 const gen = () => randomBytes(32).toString('base64');
@@ -32,7 +34,7 @@ export function resolveSecrets(config: Config): Secrets {
     leakReportSecret: c.leakReportSecret === null,
   };
   if (!Object.values(missing).some(Boolean)) {
-    return { ...(c as Omit<Secrets, 'generated'>), generated: [] };
+    return { ...(c as Omit<Secrets, 'generated' | 'createdFile'>), generated: [], createdFile: false };
   }
   const file = join(config.dataDir, 'secrets.json');
   const stored: Partial<Record<keyof typeof missing, string>> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -42,7 +44,8 @@ export function resolveSecrets(config: Config): Secrets {
     auditHmacKey: stored.auditHmacKey ?? gen(),
     leakReportSecret: stored.leakReportSecret ?? gen(),
   };
-  if (JSON.stringify(local) !== JSON.stringify(stored)) {
+  const createdFile = JSON.stringify(local) !== JSON.stringify(stored);
+  if (createdFile) {
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, `${JSON.stringify(local, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
@@ -54,5 +57,6 @@ export function resolveSecrets(config: Config): Secrets {
     auditHmacKey: pick('auditHmacKey'),
     leakReportSecret: pick('leakReportSecret'),
     generated: (Object.keys(missing) as Array<keyof typeof missing>).filter((k) => missing[k]),
+    createdFile,
   };
 }

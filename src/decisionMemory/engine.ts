@@ -2,11 +2,13 @@ import { catalogueEntry } from '../venue/catalogue.js';
 import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION } from '../venue/types.js';
 import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, noveltyOf, rateAnomaly } from './anomaly.js';
 import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from './calibration.js';
-import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier } from './classifier.js';
-import { type NamedVector, structuredFeatures, textFeatures, vectorise } from './features.js';
+import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction } from './classifier.js';
+import { FeatureHasher } from './featureHasher.js';
+import type { SparseVector } from './features.js';
 import { type MatchEvidence, MatchScorer } from './matchScore.js';
 import { decisionModule } from './modules/decisionModule.js';
 import type { ForcedDecision, PatternModule } from './modules/module.js';
+import { isMultiIssue } from './multiIssue.js';
 import { paramsMatch } from './params.js';
 import {
   DEFAULT_PATTERN_SETTINGS,
@@ -22,7 +24,7 @@ import {
   variantKey,
   withHold,
 } from './patterns.js';
-import { DEFAULT_POLICY, type PolicySettings, decideTier } from './policy.js';
+import { DEFAULT_POLICY, type PolicySettings, decideTier, handoffRisk } from './policy.js';
 import { seededRandom } from './random.js';
 import { DEFAULT_INDEX_OPTIONS, ExampleIndex, type IndexOptions, type Neighbour } from './textSimilarity.js';
 import { type MemoryEvent, type Outcome, type Proposal, type Truth, isVenueEvent } from './types.js';
@@ -71,10 +73,19 @@ export interface KillSwitches {
   readonly locations: ReadonlySet<string>;
 }
 
+/** Decisions that route to a human: catalogue handoffs and, outside the catalogue, `escalate_*` names. */
+function isHandoffDecision(decision: string): boolean {
+  const entry = catalogueEntry(decision);
+  return entry !== undefined ? entry.kind === 'handoff' : decision.startsWith('escalate_');
+}
+
+/** Proposals awaiting their truth that are kept (oldest dropped first): far more than any inbox holds. */
+const MAX_PENDING = 4096;
+
 export const NO_KILL_SWITCHES: KillSwitches = { actions: new Set(), locations: new Set() };
 
 interface Pending {
-  readonly vector: NamedVector;
+  readonly vector: SparseVector;
   readonly decision: string | null;
   readonly params: DecisionParams;
   readonly evidence: MatchEvidence | null;
@@ -97,6 +108,7 @@ export class DecisionEngine {
     rng: ReturnType<typeof seededRandom>;
   };
   private readonly pending = new Map<string, Pending>();
+  private readonly hasher = new FeatureHasher();
 
   constructor(
     readonly settings: EngineSettings = DEFAULT_ENGINE_SETTINGS,
@@ -132,9 +144,9 @@ export class DecisionEngine {
     return this.modules.find((m) => m.owns(decision)) ?? decisionModule;
   }
 
-  private vectorFor(event: MemoryEvent, modules: readonly PatternModule[]): NamedVector {
+  private vectorFor(event: MemoryEvent, modules: readonly PatternModule[]): SparseVector {
     const facts = modules.flatMap((m) => m.facts(event, this.internals.ownLog));
-    return vectorise([...textFeatures(event.text), ...structuredFeatures(facts)]);
+    return this.hasher.vector(event.text, facts);
   }
 
   private pattern(key: string, decision: string, variant: string | null = null): PatternRecord {
@@ -160,10 +172,13 @@ export class DecisionEngine {
     const predicted = forced?.decision ?? (prediction.top >= 0 ? this.decisionOfLabel(prediction.classes[prediction.top]!) : null);
     const module = predicted === null ? decisionModule : this.owner(predicted);
     const predictedParams = forced?.params ?? (predicted === null ? {} : module.params(event, predicted));
-    const blocks = predicted === null || forced !== null ? [] : module.guards(event, predicted, predictedParams, ownLog);
-    // A guard does not just hold the action back: the decision becomes the handoff the venue rules name.
-    const decision = blocks[0]?.fallback ?? predicted;
-    const params = blocks.length === 0 ? predictedParams : this.owner(decision!).params(event, decision!);
+    const guarded = predicted === null || forced !== null ? [] : module.guards(event, predicted, predictedParams, ownLog);
+    // A guard does not just hold the action back: the decision becomes the handoff the venue rules name, or
+    // (a redirect) the decision that fits instead, which then goes through the policy like any proposal.
+    const blocks = guarded.filter((b) => b.route === 'handoff');
+    const replacement = blocks[0] ?? guarded[0];
+    const decision = replacement?.fallback ?? predicted;
+    const params = replacement === undefined ? predictedParams : this.owner(decision!).params(event, decision!);
 
     let evidence: MatchEvidence | null = null;
     let matchScore = 0;
@@ -199,12 +214,16 @@ export class DecisionEngine {
         patternState: patternState(pattern, this.settings.patterns),
         suggestReliability: suggestReliability(pattern),
         blockedBy,
+        handoffRisk: forced !== null || decision === null ? 0 : handoffRisk(confidence, this.handoffShare(prediction, decision)),
+        multiIssue: (!isVenueEvent(event) || event.kind === 'message') && isMultiIssue(event.text),
         killSwitched:
           decision !== null &&
           (this.killSwitches.actions.has(decision) || (location !== null && this.killSwitches.locations.has(location))),
       },
       this.settings.policy,
     );
+    // Proposals wait for their truth; one the operator never answers must not be kept forever.
+    if (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
     this.pending.set(event.id, { vector, decision, params, evidence, matchScore, band: verdict.band, forced: forced !== null });
     const strongest = decision === null ? [] : classifier.strongestFeatures(vector, decision, 5);
     return {
@@ -224,14 +243,14 @@ export class DecisionEngine {
           decision: n.example.decision,
           similarity: n.similarity,
         })),
-        topFeatures: strongest.map((i) => vector.names[i]!),
+        topFeatures: strongest.map((i) => this.hasher.nameAt(i)),
         classifierProbability: probability,
         module: (forcedBy ?? module).name,
         reasons: [
           ...(forced !== null ? [forced.reason] : []),
           ...(novelty !== 'familiar' ? [`novelty:${novelty}`] : []),
           ...(flood ? ['rate:flood'] : []),
-          ...blockedBy.map((g) => `guard:${g}`),
+          ...guarded.map((g) => `guard:${g.guard}`),
           ...verdict.reasons,
         ],
       },
@@ -284,7 +303,7 @@ export class DecisionEngine {
     this.remember(event.id, vector, label, truth.decision, at);
   }
 
-  private remember(id: string, vector: NamedVector, label: string, decision: string, at: number): void {
+  private remember(id: string, vector: SparseVector, label: string, decision: string, at: number): void {
     const { classifier, index, rng, labels } = this.internals;
     classifier.learn(vector, label);
     for (let r = 0; r < this.settings.rehearsal && index.size > 0; r++) {
@@ -293,6 +312,21 @@ export class DecisionEngine {
     }
     index.add({ id, decision, vector: { ids: vector.ids, values: vector.values }, at });
     labels.push(label);
+  }
+
+  /** The share of the classifier's belief outside its top class that sits on handoff decisions. */
+  private handoffShare(prediction: Prediction, decision: string): number {
+    if (prediction.top < 0) return 0;
+    let handoff = 0;
+    let rest = 0;
+    for (let c = 0; c < prediction.classes.length; c++) {
+      if (c === prediction.top) continue;
+      const p = prediction.probabilities[c]!;
+      rest += p;
+      const d = this.decisionOfLabel(prediction.classes[c]!);
+      if (d !== decision && isHandoffDecision(d)) handoff += p;
+    }
+    return rest > 0 ? handoff / rest : 0;
   }
 
   private decisionOfLabel(label: string): string {

@@ -16,7 +16,7 @@ export interface NamedVector extends SparseVector {
 }
 
 /** Relative weight of each feature family before normalisation. */
-const FAMILY_WEIGHT = { w: 1, b: 0.8, c: 0.35, s: 0.9 } as const;
+export const FAMILY_WEIGHT = { w: 1, b: 0.8, c: 0.35, s: 0.9 } as const;
 const FEATURE_MASK = 0x3fffffff;
 
 /** FNV-1a, 32 bit, folded into 30 bits. */

@@ -20,9 +20,11 @@ export interface PolicySettings {
   readonly thresholds: Thresholds;
   /** Lower bound a pattern's suggest-band record needs before a suggestion may execute by timeout. */
   readonly suggestGate: number;
+  /** Largest tolerated probability that an execution lands on an event a human had to handle. */
+  readonly maxHandoffRisk: number;
 }
 
-export const DEFAULT_POLICY: PolicySettings = { thresholds: DEFAULT_THRESHOLDS, suggestGate: 0.9 };
+export const DEFAULT_POLICY: PolicySettings = { thresholds: DEFAULT_THRESHOLDS, suggestGate: 0.9, maxHandoffRisk: 0.005 };
 
 /** Why a tier was lowered, by name. */
 export type PolicyReason =
@@ -36,7 +38,9 @@ export type PolicyReason =
   | 'locked'
   | 'demoted'
   | 'guard'
-  | 'kill_switch';
+  | 'kill_switch'
+  | 'multi_issue'
+  | 'handoff_risk';
 
 export interface PolicyInput {
   readonly decision: string | null;
@@ -53,6 +57,10 @@ export interface PolicyInput {
   /** Names of the guards that block this action now (empty = all allow). */
   readonly blockedBy: readonly string[];
   readonly killSwitched: boolean;
+  /** Several issues in one message: a human confirms which one to act on. */
+  readonly multiIssue: boolean;
+  /** Probability that the event needed a human instead (see `handoffRisk`). */
+  readonly handoffRisk: number;
 }
 
 export interface TierDecision {
@@ -100,10 +108,23 @@ export function decideTier(input: PolicyInput, settings: PolicySettings): TierDe
   if (input.catalogueCap !== undefined) lower(input.catalogueCap, 'catalogue_cap');
   if (input.patternState === 'locked') lower('human', 'locked');
   if (input.patternState === 'demoted') lower('queue', 'demoted');
+  if (input.multiIssue) lower('queue', 'multi_issue');
+  if (input.handoffRisk > settings.maxHandoffRisk) lower('queue', 'handoff_risk');
   if (input.patternState === 'learning') lower('queue', 'not_promoted');
   if (input.patternState === 'suggested') lower('suggest', 'not_promoted');
   if (tier === 'suggest' && input.suggestReliability < settings.suggestGate) lower('queue', 'suggest_gate');
   if (input.blockedBy.length > 0) lower('human', 'guard');
   if (input.killSwitched) lower('human', 'kill_switch');
   return { tier, band, reasons };
+}
+
+/**
+ * The probability that executing a proposal acts on an event that needed a human: the chance the proposal
+ * is wrong, times the share of the classifier's remaining belief that sits on handoffs. A wrong reply where
+ * another reply was due costs a correction; a reply where a refund, a security alert or a booking change
+ * was due is a safety failure, so that part of the error budget is kept far smaller.
+ * @example handoffRisk(0.97, 0.5) // 0.015
+ */
+export function handoffRisk(confidence: number, handoffShare: number): number {
+  return Math.max(0, 1 - confidence) * Math.min(1, Math.max(0, handoffShare));
 }

@@ -106,34 +106,47 @@ export class ExampleIndex {
     return { idf, norm: Math.sqrt(norm) || 1 };
   }
 
+  // Scratch buffers reused by every query (the hot path allocates nothing proportional to memory):
+  // accumulated partial scores per example, and which examples were touched.
+  private acc = new Float64Array(0);
+  private touched = new Int32Array(0);
+
+  private scratch(): void {
+    if (this.acc.length < this.examples.length) {
+      const size = Math.max(1024, this.examples.length * 2);
+      this.acc = new Float64Array(size);
+    }
+    if (this.touched.length < this.options.postingBudget) this.touched = new Int32Array(this.options.postingBudget);
+  }
+
   /** The k nearest remembered examples, reading at most `postingBudget` postings. */
   nearest(query: SparseVector, k: number): Neighbour[] {
     if (this.examples.length === 0) return [];
     const { idf, norm } = this.queryWeights(query);
-    const order = [...query.ids.keys()].sort((a, b) => idf[b]! - idf[a]!);
-    const partial = new Map<number, number>();
+    const order = Array.from({ length: query.ids.length }, (_, i) => i).sort((a, b) => idf[b]! - idf[a]!);
+    this.scratch();
+    const acc = this.acc;
+    const touched = this.touched;
+    let nTouched = 0;
     let budget = this.options.postingBudget;
     for (const qi of order) {
+      if (budget <= 0) break;
       const p = this.postings.get(query.ids[qi]!);
       if (p === undefined) continue;
-      if (budget <= 0) break;
       const w = query.values[qi]! * idf[qi]! * idf[qi]!;
       // Long lists are read newest first: recent decisions matter most when the budget runs out.
       const from = Math.max(0, p.n - budget);
+      const ids = p.ids;
       for (let r = p.n - 1; r >= from; r--) {
-        const ex = p.ids[r]!;
-        partial.set(ex, (partial.get(ex) ?? 0) + w);
+        const ex = ids[r]!;
+        if (acc[ex] === 0) touched[nTouched++] = ex;
+        acc[ex]! += w;
       }
       budget -= p.n - from;
     }
-    const candidates = [...partial.entries()].sort((a, b) => b[1] - a[1]).slice(0, this.options.rescore);
-    return this.rank(
-      candidates.map(([index]) => index),
-      query,
-      idf,
-      norm,
-      k,
-    );
+    const candidates = topByScore(touched, nTouched, acc, this.options.rescore);
+    for (let i = 0; i < nTouched; i++) acc[touched[i]!] = 0;
+    return this.rank(candidates, query, idf, norm, k);
   }
 
   /** The k nearest by scanning every example: the baseline the index is measured against. */
@@ -156,4 +169,25 @@ export class ExampleIndex {
 /** Plain cosine (no IDF) between two vectors: the anomaly detector's distance to a centroid. */
 export function cosine(a: SparseVector, b: SparseVector): number {
   return dot(a, b);
+}
+
+/**
+ * The `n` touched indices with the highest scores (ties: the newer example), by a bounded insertion pass:
+ * O(touched × n) worst case with small n, no sort of the whole candidate list.
+ */
+function topByScore(touched: Int32Array, count: number, score: Float64Array, n: number): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const ex = touched[i]!;
+    const s = score[ex]!;
+    if (best.length === n) {
+      const last = best[n - 1]!;
+      if (s < score[last]! || (s === score[last]! && ex < last)) continue;
+      best.pop();
+    }
+    let j = best.length;
+    while (j > 0 && (score[best[j - 1]!]! < s || (score[best[j - 1]!]! === s && best[j - 1]! < ex))) j--;
+    best.splice(j, 0, ex);
+  }
+  return best;
 }

@@ -305,6 +305,9 @@ export function createKeyManager(deps: KeyManagerDeps) {
       return sent;
     },
 
+    /** Scheduled task: usage older than the audit retention is removed. */
+    pruneUsage: (retentionDays: number) => keys.pruneUsage(new Date(clock.now().getTime() - retentionDays * DAY_MS)),
+
     /** Scheduled task: write buffered usage, then look for rate spikes against each key's own history. */
     async flushUsage(): Promise<number> {
       const batch = usage.drain();

@@ -145,6 +145,18 @@ export const problems = define({
     description: 'The server is shedding lower-priority work under load (or the request ran past its time budget); retry after Retry-After.',
   },
   'unknown-feature-flag': { title: 'Unknown feature flag', status: 404, description: 'No feature flag has that name.' },
+  'event-not-proposed': {
+    title: 'Event not decided yet',
+    status: 409,
+    description: 'The event was accepted but the pipeline has not proposed a decision for it yet; retry in a moment.',
+  },
+  'event-already-decided': { title: 'Event already decided', status: 409, description: 'An operator already answered this event; the first answer stands.' },
+  'decision-invalid': {
+    title: 'Decision does not fit the proposal',
+    status: 422,
+    description: '`reason` names why: nothing_to_approve, decision_required, params_required, modify_changes_nothing, modify_keeps_decision or veto_contradicts. Nothing was recorded.',
+  },
+  'pattern-not-found': { title: 'Pattern not found', status: 404, description: 'No remembered decision has that key.' },
 });
 
 export type ProblemCode = keyof typeof problems;

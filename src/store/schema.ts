@@ -178,7 +178,71 @@ export interface SecurityEventsTable {
   detail: unknown;
 }
 
+export interface PatternMatchesTable {
+  event_id: string;
+  seq: Generated<number>;
+  location: string | null;
+  pattern_key: string;
+  decision: string | null;
+  params: unknown;
+  match_score: number;
+  reliability: number;
+  confidence: number;
+  risk_class: string;
+  tier: string;
+  band: string;
+  emergency: boolean;
+  shadow: boolean;
+  explanation: unknown;
+  created_at: Date;
+  resolved_at: Date | null;
+}
+
+export interface DecisionPatternsTable {
+  key: string;
+  decision: string;
+  variant: string | null;
+  state: string;
+  hold: string;
+  reliability: number;
+  track: unknown;
+  confidence_history: unknown;
+  updated_at: Date;
+}
+
+export interface OperatorDecisionsTable {
+  seq: Generated<number>;
+  event_id: string;
+  actor_type: string;
+  actor_id: string;
+  kind: string;
+  outcome: string;
+  proposed_decision: string | null;
+  decision: string;
+  params: unknown;
+  reason: string | null;
+  confidence_at: number | null;
+  created_at: Date;
+}
+
+export interface ShadowLedgerTable {
+  event_id: string;
+  location: string | null;
+  decision: string | null;
+  tier: string;
+  would_execute: boolean;
+  auto_execution: boolean;
+  operator_decision: string | null;
+  agreed: boolean | null;
+  created_at: Date;
+  resolved_at: Date | null;
+}
+
 export interface DB {
+  pattern_matches: PatternMatchesTable;
+  decision_patterns: DecisionPatternsTable;
+  operator_decisions: OperatorDecisionsTable;
+  shadow_ledger: ShadowLedgerTable;
   security_events: SecurityEventsTable;
   events: EventsTable;
   feature_flags: FeatureFlagsTable;

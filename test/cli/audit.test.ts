@@ -89,7 +89,7 @@ if (postgresUrl) {
 }
 
 for (const engine of ENGINES) {
-  describe(`clubos audit on ${engine.name}`, () => {
+  describe(`clubos audit on ${engine.name}`, { timeout: 300_000 }, () => {
     let db: Awaited<ReturnType<Engine['open']>>;
     let outDir: string;
 

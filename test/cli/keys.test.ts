@@ -23,7 +23,8 @@ interface KeyJson {
 }
 const lastJson = (io: { stdout: string[] }) => JSON.parse(io.stdout[io.stdout.length - 1]!) as KeyJson;
 
-describe('clubos keys on the embedded database', () => {
+// Each command opens the file-backed database the way a shell user would: slow on a busy machine, not a timing assertion.
+describe('clubos keys on the embedded database', { timeout: 300_000 }, () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'clubos-keys-cli-'));

@@ -15,6 +15,8 @@ const base: PolicyInput = {
   suggestReliability: 1,
   blockedBy: [],
   killSwitched: false,
+  multiIssue: false,
+  handoffRisk: 0,
 };
 
 const input = fc.record({
@@ -29,6 +31,8 @@ const input = fc.record({
   suggestReliability: fc.double({ min: 0, max: 1, noNaN: true }),
   blockedBy: fc.array(fc.constantFrom('reset_limit', 'unlock_cap'), { maxLength: 2 }),
   killSwitched: fc.boolean(),
+  multiIssue: fc.boolean(),
+  handoffRisk: fc.double({ min: 0, max: 1, noNaN: true }),
 });
 
 const rank = (t: string) => TIERS.indexOf(t as never);

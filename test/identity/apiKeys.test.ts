@@ -165,6 +165,26 @@ for (const engine of engines) {
       expect(notes.rows.length).toBeGreaterThanOrEqual(1);
     });
 
+    it('flags a request rate far above the key\'s own hourly baseline, and keeps usage per hour and day until retention', async () => {
+      const k = await createKey(rt, admin, ['events:write']);
+      for (let h = 0; h < 8; h++) {
+        for (let i = 0; i < 3; i++) expect((await postEvent(rt, k.headers, '192.0.2.40')).statusCode).toBe(202);
+        await rt.keys.flushUsage();
+        rt.clock.advance(3_600_000);
+      }
+      expect((await keyState(rt, admin, k.id)).riskEvents.map((e) => e.signal)).not.toContain('rate_spike');
+      for (let i = 0; i < 60; i++) await postEvent(rt, k.headers, '192.0.2.40');
+      await rt.keys.flushUsage();
+      admin = await login(rt, ADMIN.username, ADMIN.password);
+      const state = await keyState(rt, admin, k.id);
+      expect(state.riskEvents.map((e) => e.signal)).toContain('rate_spike');
+      const detail = (await rt.app.inject({ method: 'GET', url: `/v1/keys/${k.id}`, headers: admin.headers })).json() as { daily: Array<{ count: number }>; hourly: unknown[] };
+      expect(detail.daily.reduce((a, d) => a + d.count, 0)).toBe(84);
+      expect(detail.hourly.length).toBeGreaterThanOrEqual(8);
+      rt.clock.advance(366 * DAY);
+      expect(await rt.keys.pruneUsage(365)).toBeGreaterThan(0);
+    });
+
     it('suspends a key reported leaked through the signed leak endpoint, and refuses unsigned reports', async () => {
       const k = await createKey(rt, admin, ['events:write']);
       const body = JSON.stringify([{ token: k.secret, type: 'clubos_api_key', url: 'https://example.invalid/paste', source: 'scanner' }]);

@@ -16,10 +16,15 @@ export interface ForcedDecision {
   readonly reason: string;
 }
 
-/** A guard that blocks a decision now, and the handoff that replaces it. */
+/**
+ * A guard that blocks a decision now, and the decision that replaces it: a `handoff` routes the event to a
+ * human; a `redirect` proposes the fallback instead (an ordinary proposal the policy still caps), e.g. asking
+ * which bay when a bay action has no bay to act on.
+ */
 export interface GuardBlock {
   readonly guard: string;
   readonly fallback: string;
+  readonly route: 'handoff' | 'redirect';
 }
 
 export interface PatternModule {

@@ -58,16 +58,42 @@ export class VenueMemory {
   }
 }
 
-/** The venue log the guards read: the venue's own record plus what this system executed itself. */
+/** How far a venue log entry may trail (or lead) the system's own record of the same execution. */
+const RECONCILE_AFTER_MS = 5 * 60_000;
+const RECONCILE_BEFORE_MS = 60_000;
+
+const sameTarget = (a: LoggedAction, b: LoggedAction): boolean =>
+  a.action === b.action && a.location === b.location && a.bay === b.bay && (a.bookingId ?? null) === (b.bookingId ?? null);
+
+/**
+ * The venue log the guards read: the venue's own record plus what this system executed itself. An own
+ * execution the venue has already logged (same action and target, logged shortly after) is the same action,
+ * not a second one: counting it twice would trip the rate guards one action early. Matching is one-to-one,
+ * so the result never counts fewer actions than the own log alone.
+ * @example guardLog(event, own).length >= own.length // true
+ */
 export function guardLog(event: VenueEvent, own: readonly LoggedAction[]): LoggedAction[] {
-  return [...event.context.recentActions, ...own];
+  const venue = event.context.recentActions;
+  const out: LoggedAction[] = [...venue];
+  const used = new Uint8Array(venue.length);
+  for (const mine of own) {
+    const at = mine.at.getTime();
+    let match = -1;
+    for (let i = 0; i < venue.length && match < 0; i++) {
+      const dt = venue[i]!.at.getTime() - at;
+      if (used[i] === 0 && dt >= -RECONCILE_BEFORE_MS && dt <= RECONCILE_AFTER_MS && sameTarget(venue[i]!, mine)) match = i;
+    }
+    if (match >= 0) used[match] = 1;
+    else out.push(mine);
+  }
+  return out;
 }
 
 /**
  * The venue guard blocking a decision, as a block with its handoff (empty when allowed).
- * @example venueGuard('reset_trackman', { location: 'A', bay: 1 }, now, log) // [] or [{ guard: 'reset_limit', fallback: 'escalate_tech' }]
+ * @example venueGuard('reset_trackman', { location: 'A', bay: 1 }, now, log) // [] or [{ guard: 'reset_limit', fallback: 'escalate_tech', route: 'handoff' }]
  */
 export function venueGuard(decision: string, params: Parameters<typeof blockingGuard>[1], t: Date, log: readonly LoggedAction[]): GuardBlock[] {
   const verdict = blockingGuard(decision, params, t, log);
-  return verdict === 'allowed' ? [] : [{ guard: verdict, fallback: GUARD_FALLBACK[verdict] }];
+  return verdict === 'allowed' ? [] : [{ guard: verdict, fallback: GUARD_FALLBACK[verdict], route: 'handoff' }];
 }

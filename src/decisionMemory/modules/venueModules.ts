@@ -1,3 +1,4 @@
+import { catalogueEntry } from '../../venue/catalogue.js';
 import { paramsForDecision } from '../../intake/decisionParams.js';
 import { detectEmergency } from '../../intake/emergency.js';
 import { classifyDeviceLine } from '../../intake/deviceLine.js';
@@ -32,16 +33,21 @@ function venueParams(mem: VenueMemory, event: MemoryEvent, decision: string): De
 function venueGuards(mem: VenueMemory, event: MemoryEvent, decision: string, params: DecisionParams, log: readonly LoggedAction[]): GuardBlock[] {
   if (!isVenueEvent(event)) return [];
   const blocks = venueGuard(decision, params, event.t, guardLog(event, log));
+  // A bay action with no bay or location to act on cannot run: the catalogue's answer is to ask which bay.
+  const needs = catalogueEntry(decision);
+  if (needs?.kind === 'action' && needs.params.includes('bay') && (params.bay === undefined || params.location === undefined)) {
+    blocks.push({ guard: 'target_unknown', fallback: 'clarify_bay', route: 'redirect' });
+  }
   // Asking which bay when both bay and location are already known is a misreading, not a clarification.
   const resolved = mem.resolve(event);
   if (decision === 'clarify_bay' && resolved.location !== null && resolved.bay !== null) {
-    blocks.push({ guard: 'bay_already_known', fallback: UNKNOWN_DECISION });
+    blocks.push({ guard: 'bay_already_known', fallback: UNKNOWN_DECISION, route: 'handoff' });
   }
   // A projector that went dark right after the session ended was switched off by the session-end rule.
   const b = event.context.booking;
   if (decision === 'projector_power_on' && event.kind === 'message' && b !== null) {
     const sinceEnd = minutes(event.t.getTime() - b.endsAt.getTime());
-    if (sinceEnd > 0 && sinceEnd <= 30) blocks.push({ guard: 'session_ended', fallback: 'extend_session_link' });
+    if (sinceEnd > 0 && sinceEnd <= 30) blocks.push({ guard: 'session_ended', fallback: 'extend_session_link', route: 'handoff' });
   }
   return blocks;
 }
@@ -122,7 +128,7 @@ export function venueModules(): PatternModule[] {
       const at = mem.resolve(event).location?.value ?? null;
       // The door opens only for the sender's own booking, at that location, inside its window.
       const allowed = isUnlockAllowed(event.kind, event.context.booking, at, event.t);
-      return allowed ? blocks : [...blocks, { guard: 'unlock_window', fallback: 'escalate_access' }];
+      return allowed ? blocks : [...blocks, { guard: 'unlock_window', fallback: 'escalate_access', route: 'handoff' }];
     },
     label: (event, truth, log) => {
       const b = isVenueEvent(event) ? event.context.booking : null;
@@ -143,7 +149,7 @@ export function venueModules(): PatternModule[] {
       const blocks = guards(event, decision, params, log);
       // An extension link only makes sense for a booking that is running (or ended minutes ago).
       if (decision === 'extend_session_link' && (params.bookingId === undefined || !isVenueEvent(event) || event.context.booking === null)) {
-        return [...blocks, { guard: 'no_running_booking', fallback: 'escalate_booking_change' }];
+        return [...blocks, { guard: 'no_running_booking', fallback: 'escalate_booking_change', route: 'handoff' }];
       }
       return blocks;
     },

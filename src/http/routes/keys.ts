@@ -64,6 +64,18 @@ export function keyView(k: ApiKeyRecord, lifecycle: string) {
   };
 }
 
+/** Hourly usage rows summed per UTC day × route × outcome. */
+function dailyTotals(rows: ReadonlyArray<{ hour: Date; route: string; outcome: string; count: number }>) {
+  const days = new Map<string, { day: string; route: string; outcome: string; count: number }>();
+  for (const r of rows) {
+    const day = r.hour.toISOString().slice(0, 10);
+    const k = `${day}|${r.route}|${r.outcome}`;
+    const cur = days.get(k);
+    days.set(k, { day, route: r.route, outcome: r.outcome, count: (cur?.count ?? 0) + r.count });
+  }
+  return [...days.values()];
+}
+
 const Created = Type.Object({ key: Type.String({ description: 'The secret, shown once' }), record: KeyView });
 
 /** API key administration (admins). */
@@ -125,6 +137,7 @@ export function keyRoutes(deps: { keys: KeyManager; store: ApiKeyStore; clock: C
     const Usage = Type.Object({
       record: KeyView,
       hourly: Type.Array(Type.Object({ hour: Type.String(), route: Type.String(), outcome: Type.String(), count: Type.Integer() })),
+      daily: Type.Array(Type.Object({ day: Type.String(), route: Type.String(), outcome: Type.String(), count: Type.Integer() })),
       clients: Type.Array(Type.Object({ ip: Type.String(), prefix: Type.String(), firstSeenAt: Type.String(), lastSeenAt: Type.String(), requests: Type.Integer() })),
       prefixes: Type.Integer(),
       graceUse: Type.Union([Type.Object({ ips: Type.Integer(), prefixes: Type.Integer(), summary: Type.String() }), Type.Null()]),
@@ -145,6 +158,7 @@ export function keyRoutes(deps: { keys: KeyManager; store: ApiKeyStore; clock: C
         return {
           record: keyView(k, keys.lifecycle(k)),
           hourly: usage.map((u) => ({ hour: u.hour.toISOString(), route: u.route, outcome: u.outcome, count: u.count })),
+          daily: dailyTotals(usage),
           clients: clients.map((c) => ({ ip: c.ip, prefix: c.prefix, firstSeenAt: c.firstSeenAt.toISOString(), lastSeenAt: c.lastSeenAt.toISOString(), requests: c.requests })),
           prefixes: new Set(clients.map((c) => c.prefix)).size,
           graceUse:

@@ -210,6 +210,12 @@ export function apiKeyStore(db: Kysely<DB>) {
         }
       });
     },
+    /** Usage audit follows the audit retention: hourly counts and client rows older than `before` are removed. */
+    async pruneUsage(before: Date): Promise<number> {
+      const a = await db.deleteFrom('api_key_usage').where('hour', '<', before).executeTakeFirst();
+      const b = await db.deleteFrom('api_key_clients').where('last_seen_at', '<', before).executeTakeFirst();
+      return Number(a.numDeletedRows) + Number(b.numDeletedRows);
+    },
     async knownPrefixes(keyId: string): Promise<string[]> {
       const rows = await db.selectFrom('api_key_clients').select('prefix').distinct().where('key_id', '=', keyId).execute();
       return rows.map((r) => r.prefix);

@@ -1,0 +1,168 @@
+import { Type } from 'typebox';
+import { type Principal, actorOf, canAccessLocation } from '../../identity/operator.js';
+import { problems } from '../../kernel/problems.js';
+import type { DecisionPipeline } from '../../pipeline/decisionPipeline.js';
+import type { QueueItem, StoredPattern } from '../../pipeline/ports.js';
+import type { DecisionResult } from '../../pipeline/recordDecision.js';
+import type { HttpApp } from '../app.js';
+import { principalOf } from '../auth.js';
+import { sendProblem } from '../problem.js';
+import { IdParams, IntString, NoQuery, Strict } from '../schemas.js';
+
+const Params = Strict({
+  location: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+  bay: Type.Optional(Type.Integer({ minimum: 0, maximum: 999 })),
+  bookingId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  device: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  category: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  item: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  template: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+});
+const DecisionName = Type.String({ pattern: '^[a-z0-9_]{1,64}$' });
+
+const DecisionBody = Strict({
+  kind: Type.Union([Type.Literal('approve'), Type.Literal('veto'), Type.Literal('modify'), Type.Literal('decide'), Type.Literal('reject')]),
+  decision: Type.Optional(DecisionName),
+  params: Type.Optional(Params),
+  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+});
+const HoldBody = Strict({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) });
+const PatternParams = Strict({ key: Type.String({ pattern: '^[a-z0-9_~+]{1,200}$' }) });
+
+const QueueView = Type.Object({ items: Type.Array(Type.Unknown()) });
+const PatternsView = Type.Object({ patterns: Type.Array(Type.Unknown()) });
+
+const queueItem = (i: QueueItem) => ({
+  eventId: i.event.id,
+  receivedAt: i.event.receivedAt.toISOString(),
+  kind: i.event.kind,
+  channel: i.event.channel,
+  from: i.event.sender,
+  location: i.event.location,
+  bay: i.event.bay,
+  text: i.event.text,
+  proposal: { ...i.proposal, createdAt: i.proposal.createdAt.toISOString() },
+});
+
+const patternView = (p: StoredPattern) => ({
+  key: p.record.key,
+  decision: p.record.decision,
+  variant: p.record.variant,
+  state: p.state,
+  hold: p.record.hold,
+  reliability: p.reliability,
+  trackRecord: {
+    humanApproved: p.record.humanApproved,
+    overrides: p.record.overrides,
+    vetoes: p.record.vetoes,
+    rejections: p.record.rejections,
+    modifications: p.record.modifications,
+    record: p.record.record,
+    suggestRecord: p.record.suggestRecord,
+  },
+  confidenceHistory: p.history,
+  updatedAt: p.updatedAt.toISOString(),
+});
+
+const DECISION_PROBLEMS = {
+  not_found: problems['event-not-found'],
+  not_proposed: problems['event-not-proposed'],
+  already_decided: problems['event-already-decided'],
+  invalid: problems['decision-invalid'],
+} satisfies Record<Exclude<DecisionResult['kind'], 'recorded'>, unknown>;
+
+const scope = (p: Principal): readonly string[] | null => p.locations;
+
+/** The operator API of the decision stage: queue, answers, patterns with holds, shadow figures. */
+export function decisionRoutes(deps: { pipeline: DecisionPipeline }) {
+  return (app: HttpApp) => {
+    app.get(
+      '/v1/queue',
+      {
+        config: { auth: { operator: 'viewer' } },
+        schema: { tags: ['decisions'], summary: 'Proposals awaiting an operator, emergencies first', querystring: Strict({ limit: Type.Optional(IntString) }), response: { 200: QueueView } },
+      },
+      async (request) => {
+        const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 50)));
+        const items = await deps.pipeline.queue(scope(principalOf(request)), limit);
+        return { items: items.map(queueItem) };
+      },
+    );
+
+    app.post(
+      '/v1/events/:id/decision',
+      {
+        bodyLimit: 8 * 1024,
+        config: { auth: { operator: 'operator' } },
+        schema: {
+          tags: ['decisions'],
+          summary: 'Answer a proposal: approve, veto, modify, reject, or decide from scratch',
+          params: IdParams,
+          querystring: NoQuery,
+          body: DecisionBody,
+          response: { 201: Type.Object({ eventId: Type.String(), kind: Type.String(), outcome: Type.String(), decision: Type.String(), params: Type.Unknown(), agreed: Type.Boolean() }) },
+        },
+      },
+      async (request, reply) => {
+        const p = principalOf(request);
+        const { kind, decision, params, reason } = request.body;
+        const result = await deps.pipeline.decide({
+          eventId: request.params.id,
+          answer: { kind, ...(decision !== undefined ? { decision } : {}), ...(params !== undefined ? { params } : {}) },
+          reason: reason ?? null,
+          actor: actorOf(p),
+          mayAccess: (location) => canAccessLocation(p, location),
+        });
+        if (result.kind !== 'recorded') {
+          return sendProblem(request, reply, DECISION_PROBLEMS[result.kind], undefined, result.kind === 'invalid' ? { reason: result.reason } : undefined);
+        }
+        const r = result.record;
+        return reply.code(201).send({ eventId: r.eventId, kind: r.kind, outcome: r.outcome, decision: r.decision, params: r.params, agreed: r.agreed });
+      },
+    );
+
+    app.get(
+      '/v1/patterns',
+      {
+        config: { auth: { operator: 'viewer' } },
+        schema: { tags: ['decisions'], summary: 'Remembered decisions: track record, state, confidence history', querystring: NoQuery, response: { 200: PatternsView } },
+      },
+      async () => ({ patterns: (await deps.pipeline.patterns()).map(patternView) }),
+    );
+
+    for (const kind of ['lock', 'demote'] as const) {
+      app.post(
+        `/v1/patterns/:key/${kind}`,
+        {
+          bodyLimit: 2 * 1024,
+          config: { auth: { operator: 'supervisor' } },
+          schema: {
+            tags: ['decisions'],
+            summary: kind === 'lock' ? 'Lock a pattern: never automate it' : 'Demote a pattern: at most the approval queue',
+            params: PatternParams,
+            querystring: NoQuery,
+            body: HoldBody,
+            response: { 200: Type.Object({ key: Type.String(), hold: Type.String() }) },
+          },
+        },
+        async (request, reply) => {
+          const p = principalOf(request);
+          // Patterns are shared by every location: only a supervisor of all locations may hold one.
+          if (p.locations !== null) return sendProblem(request, reply, problems['location-forbidden'], 'Patterns span every location.');
+          const out = await deps.pipeline.hold(request.params.key, kind, actorOf(p), request.body.reason ?? null);
+          if (out.kind === 'not_found') return sendProblem(request, reply, problems['pattern-not-found'], 'No such pattern.');
+          return { key: out.pattern.key, hold: out.pattern.hold };
+        },
+      );
+    }
+
+    app.get(
+      '/v1/metrics/decisions',
+      {
+        config: { auth: { operator: 'viewer' } },
+        schema: { tags: ['decisions'], summary: 'Shadow-mode figures per location: would-automate rate, agreement, false positives, interventions saved', querystring: NoQuery, response: { 200: Type.Unknown() } },
+      },
+      async (request) => ({ mode: 'shadow', ...(await deps.pipeline.metrics(scope(principalOf(request)))) }),
+    );
+  };
+}

@@ -1,0 +1,50 @@
+import type { AuditLog } from '../audit/auditLog.js';
+import { DEFAULT_ENGINE_SETTINGS, DecisionEngine, NO_KILL_SWITCHES } from '../decisionMemory/engine.js';
+import { venueModules } from '../decisionMemory/modules/venueModules.js';
+import type { Clock } from '../kernel/clock.js';
+import { type EmergencyAlarm, type HandleEvent, createHandleEvent } from './handleEvent.js';
+import { type PatternHolds, createPatternHolds } from './patternHolds.js';
+import type { DecisionStore, QueueItem, StoredPattern } from './ports.js';
+import { rebuildEngine } from './rebuildEngine.js';
+import { type RecordDecision, createRecordDecision } from './recordDecision.js';
+import { type ShadowFigures, shadowByLocation } from './shadowFigures.js';
+
+export interface DecisionPipelineDeps {
+  readonly store: DecisionStore;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly alarm: EmergencyAlarm;
+  readonly autoExecution: () => boolean;
+  readonly eventLocation: (eventId: string) => Promise<{ readonly location: string | null } | null>;
+  readonly onError: (err: unknown, eventId: string) => void;
+}
+
+export interface DecisionPipeline {
+  readonly engine: DecisionEngine;
+  readonly handle: HandleEvent;
+  readonly decide: RecordDecision;
+  readonly hold: PatternHolds;
+  queue(locations: readonly string[] | null, limit: number): Promise<QueueItem[]>;
+  patterns(): Promise<StoredPattern[]>;
+  metrics(locations: readonly string[] | null): Promise<{ readonly total: ShadowFigures; readonly locations: readonly { readonly location: string | null; readonly figures: ShadowFigures }[] }>;
+}
+
+/**
+ * The decision stage, assembled: a fresh engine rebuilt from the stored history (it is a cache of the
+ * operator decisions), intake's handler and sweeper, operator answers, pattern holds and the shadow figures.
+ * The engine runs in shadow mode: this stage has no executor, so nothing runs by itself.
+ */
+export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promise<DecisionPipeline> {
+  const fresh = new DecisionEngine({ ...DEFAULT_ENGINE_SETTINGS, autoExecution: false }, venueModules(), NO_KILL_SWITCHES);
+  const engine = rebuildEngine(fresh, await deps.store.history(), await deps.store.holds());
+  const { store, audit, clock } = deps;
+  return {
+    engine,
+    handle: createHandleEvent({ store, engine, audit, clock, alarm: deps.alarm, autoExecution: deps.autoExecution, onError: deps.onError }),
+    decide: createRecordDecision({ store, engine, audit, clock, eventLocation: deps.eventLocation }),
+    hold: createPatternHolds({ store, engine, audit, clock }),
+    queue: (locations, limit) => store.queue(locations, limit),
+    patterns: () => store.patterns(),
+    metrics: async (locations) => shadowByLocation(await store.ledger(locations)),
+  };
+}

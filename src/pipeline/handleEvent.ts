@@ -1,0 +1,111 @@
+import type { AuditLog } from '../audit/auditLog.js';
+import type { JsonObject } from '../audit/canonical.js';
+import type { DecisionEngine } from '../decisionMemory/engine.js';
+import { detectEmergency } from '../intake/emergency.js';
+import type { Clock } from '../kernel/clock.js';
+import type { ClaimOutcome, Decided, DecisionStore, ProposalRecord, ReceivedEvent } from './ports.js';
+import { emergencyProposal, fromProposal, summaryOf } from './proposalRecord.js';
+import { toVenueEvent } from './venueEvent.js';
+
+/** Raises the alarm for an emergency (the notification outbox in production). */
+export type EmergencyAlarm = (record: ProposalRecord) => Promise<unknown>;
+
+export interface HandleEventDeps {
+  readonly store: DecisionStore;
+  readonly engine: DecisionEngine;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly alarm: EmergencyAlarm;
+  /** The autoExecution flag, read per event (it can be switched at runtime). */
+  readonly autoExecution: () => boolean;
+  readonly onError: (err: unknown, eventId: string) => void;
+  /** How long an event may stay 'received' before the sweeper assumes its handler died. */
+  readonly sweepAfterMs?: number;
+}
+
+export interface HandleEvent {
+  /** Intake's onAccepted: decides after the 202 has gone out, never before. */
+  accepted(e: { readonly id: string }): void;
+  /** Decides one event if nobody has; null when it was already decided (or is being decided). */
+  decide(eventId: string): Promise<ProposalRecord | null>;
+  /** The crash sweeper: decides events left 'received'; returns how many it decided. */
+  sweep(limit?: number): Promise<number>;
+  /** Resolves when every decision started by `accepted` has finished (shutdown, tests). */
+  settled(): Promise<void>;
+}
+
+const SYSTEM = { type: 'system', id: 'pipeline' } as const;
+
+/**
+ * The decision stage of the pipeline: emergency fast path first (escalate at once, never automated,
+ * automation paused for the event, no learning), then the decision memory's proposal, persisted with the
+ * event's status in one transaction that claims the event, so every accepted event is decided once even
+ * with a sweeper and several instances. The audit entry and the alarm follow the commit.
+ */
+export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
+  const inFlight = new Set<Promise<unknown>>();
+  const sweepAfterMs = deps.sweepAfterMs ?? 10_000;
+
+  const propose = (e: ReceivedEvent): Decided => {
+    const now = deps.clock.now();
+    const verdict = detectEmergency(e.text);
+    const record = verdict.emergency
+      ? emergencyProposal(e, verdict, deps.autoExecution(), now)
+      : fromProposal(e, deps.engine.propose(toVenueEvent(e), e.occurredAt), deps.autoExecution(), now);
+    return { record, summary: summaryOf(record) };
+  };
+
+  const announce = async (r: ProposalRecord): Promise<void> => {
+    if (r.emergency) await deps.alarm(r);
+    const body: JsonObject = {
+      decision: r.decision,
+      patternKey: r.patternKey,
+      tier: r.tier,
+      band: r.band,
+      confidence: r.confidence,
+      matchScore: r.matchScore,
+      reliability: r.reliability,
+      riskClass: r.riskClass,
+      emergency: r.emergency,
+      shadow: r.shadow,
+      wouldExecute: r.wouldExecute,
+    };
+    await deps.audit.record({ action: 'decision.proposed', actor: SYSTEM, resource: { type: 'event', id: r.eventId }, location: r.location, body });
+  };
+
+  const settle = async (outcome: ClaimOutcome): Promise<ProposalRecord | null> => {
+    if (outcome.kind === 'failed') deps.onError(outcome.error, outcome.eventId);
+    if (outcome.kind !== 'decided') return null;
+    await announce(outcome.record);
+    return outcome.record;
+  };
+
+  const decide = async (eventId: string): Promise<ProposalRecord | null> => settle(await deps.store.decideOnce(eventId, propose));
+
+  return {
+    accepted(e) {
+      // setImmediate: the handler's reply is written first; the decision never delays the 202.
+      const p = new Promise<void>((resolve) => {
+        setImmediate(() => {
+          decide(e.id)
+            .catch((err: unknown) => deps.onError(err, e.id))
+            .finally(resolve);
+        });
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    },
+    decide,
+    async sweep(limit = 50) {
+      const before = new Date(deps.clock.now().getTime() - sweepAfterMs);
+      let decided = 0;
+      for (const outcome of await deps.store.decideBacklog(before, limit, propose)) {
+        if ((await settle(outcome)) !== null) decided++;
+      }
+      return decided;
+    },
+    async settled() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
+}

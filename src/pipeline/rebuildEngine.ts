@@ -1,0 +1,20 @@
+import type { DecisionEngine } from '../decisionMemory/engine.js';
+import type { OperatorHold } from '../decisionMemory/patterns.js';
+import type { HistoryStep } from './ports.js';
+import { toVenueEvent } from './venueEvent.js';
+
+/**
+ * The engine is a cache: replaying the stored proposals and operator decisions in the order they
+ * happened into a fresh engine gives back what it had learned; operator holds are applied last.
+ * Emergencies never enter the history (they bypass learning).
+ * @example rebuildEngine(new DecisionEngine(settings, venueModules()), await store.history(), await store.holds())
+ */
+export function rebuildEngine(engine: DecisionEngine, steps: readonly HistoryStep[], holds: ReadonlyMap<string, OperatorHold>): DecisionEngine {
+  for (const step of steps) {
+    const event = toVenueEvent(step.event);
+    if (step.kind === 'propose') engine.propose(event, event.t);
+    else engine.learn(event, { decision: step.decision.decision, params: step.decision.params }, step.decision.outcome, step.decision.createdAt);
+  }
+  for (const [key, hold] of holds) if (hold !== 'none') engine.hold(key, hold);
+  return engine;
+}
