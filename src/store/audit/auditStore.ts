@@ -72,18 +72,22 @@ async function headOf(r: SqlRunner): Promise<ChainHead> {
 }
 
 /** The SQL implementation of the audit port: insert-only rows, checkpoints, retention through compliance_log_prune(). */
+/**
+ * PGlite belongs to this process: once read, its chain head is known without asking, so an append is one insert.
+ * Kept per connection (the Kysely instance), so every store and runtime sharing it sees the same head.
+ * PostgreSQL is shared by instances and always reads the head under the advisory lock.
+ */
+const knownHeads = new WeakMap<object, ChainHead>();
+
 export function createAuditStore(database: Database): AuditStore {
-  // PGlite belongs to this process alone: once read, the head is known without asking, so an append is one
-  // insert. PostgreSQL is shared by instances and always reads the head under the advisory lock.
-  let knownHead: ChainHead | null = null;
   return {
     append(build) {
       return lockedTransaction(database, async (r) => {
-        const head = database.engine === 'pglite' && knownHead !== null ? knownHead : await headOf(r);
-        knownHead = null;
-        const entry = build(head);
+        const cached = database.engine === 'pglite' ? knownHeads.get(database.db) : undefined;
+        knownHeads.delete(database.db);
+        const entry = build(cached ?? (await headOf(r)));
         await r.query(INSERT_ENTRY, entryRowValues(entry));
-        if (database.engine === 'pglite') knownHead = { seq: entry.seq, hash: entry.hash };
+        if (database.engine === 'pglite') knownHeads.set(database.db, { seq: entry.seq, hash: entry.hash });
         return entry;
       }, true);
     },
