@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { type AuditLog, createAuditLog } from './audit/auditLog.js';
 import { createEd25519Signer } from './audit/checkpoint.js';
 import { createMinimizer } from './audit/minimize.js';
@@ -7,6 +8,14 @@ import { createAuditStore } from './store/audit/auditStore.js';
 import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
+import { rateLimitHooks } from './http/rateLimit.js';
+import { sheddingHooks } from './http/shedding.js';
+import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
+import { createPerformanceGuard } from './security/guard/performanceGuard.js';
+import { processSampler } from './security/guard/sampler.js';
+import { performanceMetricStore } from './store/performance/performanceMetrics.js';
+import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js';
+import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
 import { securityEventStore } from './store/security/securityEvents.js';
 import { auditRoutes, verificationCache } from './http/routes/audit.js';
 import { decisionRoutes } from './http/routes/decisions.js';
@@ -162,6 +171,28 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   });
   const operators = createOperatorService({ db: database.db, sessions: sessionStore(database.db), audit, clock, throttle: createLoginThrottle(makeLimiter) });
 
+  const securityEvents = securityEventStore(database.db);
+  const rateLimit = rateLimitHooks({
+    makeLimiter,
+    bans: redis ? redisBanStore(redis, (err) => logger.warn({ err }, 'ban store: redis unavailable, using local bans')) : memoryBanStore(),
+    trust: createTrustRegistry(),
+    events: securityEvents,
+    clock,
+    logger,
+    window: { points: config.rateLimit.max, windowMs: config.rateLimit.windowMs },
+  });
+
+  const guard = createPerformanceGuard({
+    limits: { cpuPercent: config.performance.cpuLimitPercent, memoryMb: config.performance.memoryLimitMb, ...DEFAULT_LOOP_LIMITS },
+    clock,
+    logger,
+    metrics: performanceMetricStore(database.db),
+    events: securityEvents,
+    sampler: processSampler(),
+    instance: `${hostname()}:${process.pid}`,
+    enabled: () => flags.get('performanceGuard'),
+  });
+
   const events = eventStore(database.db);
   const decisions = await createDecisionPipeline({
     store: decisionStore(database.db),
@@ -185,6 +216,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'notifications.deliver', everyMs: 5_000, run: () => outbox.deliverDue() },
       { name: 'audit.checkpoint', everyMs: 10 * 60_000, run: () => (flags.get('complianceLogging') ? checkpointTask(audit, auditStore) : Promise.resolve(0)) },
       { name: 'audit.verify', everyMs: 10 * 60_000, run: () => verification.refresh() },
+      { name: 'ratelimit.absorb-security-events', everyMs: 5_000, run: () => rateLimit.absorbSecurityEvents() },
+      { name: 'performance.record-metrics', everyMs: 10_000, run: () => (flags.get('performanceGuard') ? guard.record() : Promise.resolve(false)) },
       { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
       { name: 'decisions.sweep', everyMs: 5_000, run: () => decisions.handle.sweep() },
     ],
@@ -195,7 +228,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     logger,
     devErrors: config.devErrors,
     setup,
-    hooks: [authHooks({ keys, operators }), inspectionHooks({ flags, events: securityEventStore(database.db), clock, logger })],
+    trustProxy: config.trustedProxies,
+    hooks: [sheddingHooks({ guard, enabled: () => flags.get('performanceGuard') }), rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
     routes: [
       systemRoutes({ readiness, version: VERSION }),
       identityRoutes({ operators, setupRequired: async () => !(await setup.isComplete()) }),

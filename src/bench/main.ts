@@ -7,6 +7,7 @@ const SUITES: Readonly<Record<string, () => Promise<Bench>>> = {
   decisionMemory: async () => (await import('./decisionMemory.js')).bench,
   audit: async () => (await import('./audit.js')).bench,
   inspector: async () => (await import('./inspector.js')).bench,
+  defense: async () => (await import('./defense.js')).bench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_FLAGS, FEATURE_FLAGS, type FeatureFlags, flagEnvName } from './flags.js';
 
@@ -18,6 +19,8 @@ export interface Config {
   readonly complianceRetentionDays: number;
   readonly performance: { readonly cpuLimitPercent: number; readonly memoryLimitMb: number };
   readonly rateLimit: { readonly windowMs: number; readonly max: number };
+  /** Proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES: comma-separated IPs/CIDRs); empty = none. */
+  readonly trustedProxies: readonly string[];
   readonly flags: FeatureFlags;
   /** Raw secret material; null = not configured (see config/secrets.ts for the local fallback). */
   readonly secrets: {
@@ -95,6 +98,19 @@ function keyEnv(env: Env): 'live' | 'test' {
   return raw;
 }
 
+function trustedProxies(env: Env): string[] {
+  const raw = read(env, 'TRUSTED_PROXIES');
+  if (raw === undefined) return [];
+  return raw.split(',').map((part) => {
+    const p = part.trim();
+    const [addr, bits, extra] = p.split('/');
+    const max = addr !== undefined && isIP(addr) === 6 ? 128 : 32;
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+    if (addr === undefined || isIP(addr) === 0 || !okBits || extra !== undefined) throw new ConfigError('TRUSTED_PROXIES', 'comma-separated IP addresses or CIDRs', p);
+    return p;
+  });
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
@@ -134,6 +150,7 @@ export function parseConfig(env: Env): Config {
       windowMs: num(env, 'SECURITY_RATE_LIMIT_WINDOW', 900_000, 1000, 86_400_000, true),
       max: num(env, 'SECURITY_RATE_LIMIT_MAX', 100, 1, 1_000_000, true),
     }),
+    trustedProxies: Object.freeze(trustedProxies(env)),
     flags: Object.freeze(flags),
     secrets: Object.freeze({
       apiKeyPeppers: read(env, 'API_KEY_PEPPERS') ?? null,

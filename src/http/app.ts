@@ -48,6 +48,8 @@ export interface HttpAppOptions {
   /** Hooks that must run before any route group (authentication, defenses); registered at the root. */
   readonly hooks?: readonly RouteGroup[];
   readonly bodyLimit?: number;
+  /** Proxies whose X-Forwarded-For sets request.ip (config TRUSTED_PROXIES); none by default. */
+  readonly trustProxy?: readonly string[];
 }
 
 const OPEN_BEFORE_SETUP = new Set(['health', 'readiness', 'setup', 'docs']);
@@ -60,6 +62,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     childLoggerFactory: (logger, _bindings, options) => logger.child({}, options),
     genReqId: (req) => correlationIdFrom(req.headers['x-request-id']),
     bodyLimit: opts.bodyLimit ?? 64 * 1024,
+    trustProxy: opts.trustProxy && opts.trustProxy.length > 0 ? [...opts.trustProxy] : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     onProtoPoisoning: 'error',

@@ -129,6 +129,21 @@ export const problems = define({
     status: 400,
     description: 'A value matched an injection rule (SQL, XSS, template, command, path traversal, NoSQL, prototype pollution or code). `findings` names the rule and where; nothing was changed. Content is never rewritten.',
   },
+  'rate-limited': {
+    title: 'Rate limit exceeded',
+    status: 429,
+    description: 'Too many requests in the window for this address, prefix, key or route class; see the RateLimit, RateLimit-Policy and Retry-After headers. Limits tighten after risk signals and relax back over time.',
+  },
+  banned: {
+    title: 'Client banned',
+    status: 403,
+    description: 'This address or network prefix exceeded its limits repeatedly and is banned until Retry-After; repeat bans last longer.',
+  },
+  overloaded: {
+    title: 'Service overloaded',
+    status: 503,
+    description: 'The server is shedding lower-priority work under load (or the request ran past its time budget); retry after Retry-After.',
+  },
   'unknown-feature-flag': { title: 'Unknown feature flag', status: 404, description: 'No feature flag has that name.' },
   'event-not-proposed': {
     title: 'Event not decided yet',
