@@ -49,7 +49,8 @@ describe('canonicalJson', () => {
     fc.assert(
       fc.property(json, (v) => {
         const text = canonicalJson(v);
-        expect(JSON.parse(text)).toEqual(v);
+        // JSON has no -0 (ECMAScript serialises it as 0): compare with what plain JSON round-trips to.
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(v)));
         expect(canonicalJson(JSON.parse(text))).toBe(text);
       }),
     );
