@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect, SerialLock } from './dialects/pglite.js';
+import { pgliteTemplate } from './dialects/pgliteTemplate.js';
 import type { DB } from './schema.js';
 
 /** Raw access to one connection, for multi-statement SQL (migrations) and adapters such as pg-boss. */
@@ -83,8 +84,13 @@ async function openPostgres(url: string): Promise<Database> {
 
 async function openPGlite(dir: string | null): Promise<Database> {
   if (dir !== null) mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create(dir === null ? undefined : join(dir, 'pglite'), {
+  const dataDir = dir === null ? undefined : join(dir, 'pglite');
+  // A new database starts from the build's pre-initialised template when there is one (skips initdb).
+  const fresh = dataDir === undefined || !existsSync(join(dataDir, 'PG_VERSION'));
+  const template = fresh ? pgliteTemplate() : undefined;
+  const pglite = await PGlite.create(dataDir, {
     parsers: { [INT8_OID]: parseInt8 },
+    ...(template ? { loadDataDir: template } : {}),
   });
   const lock = new SerialLock();
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
