@@ -275,6 +275,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
         await app.close();
         await scheduler.stop();
         await decisions.handle.settled();
+        await keys.idle();
         await keys.flushUsage().catch((err: unknown) => logger.warn({ err }, 'usage flush at shutdown failed'));
         await bus.close();
         redisSub?.disconnect();

@@ -52,6 +52,8 @@ export function createKeyManager(deps: KeyManagerDeps) {
   const pepper = currentPepper(deps.peppers);
   bus.subscribe((hash) => cache.delete(hash));
   const usage = new KeyUsageRecorder();
+  // Observations run after the response is sent; tracked so tests and shutdown can wait for them.
+  const inFlight = new Set<Promise<void>>();
 
   const changed = async (k: ApiKeyRecord) => {
     cache.delete(k.hash);
@@ -156,6 +158,27 @@ export function createKeyManager(deps: KeyManagerDeps) {
     await changed(key);
   }
 
+  async function observeKey(key: ApiKeyRecord, ip: string, route: string, outcome: string): Promise<void> {
+    const now = clock.now();
+    const prefix = ipPrefix(ip);
+      usage.add(key.id, now, route, outcome, ip, prefix);
+      if (!usage.knowsPrefix(key.id, prefix)) {
+        const known = await keys.knownPrefixes(key.id);
+        usage.learnPrefixes(key.id, known);
+        if (!known.includes(prefix)) {
+          usage.learnPrefixes(key.id, [prefix]);
+          if (known.length > 0) {
+            await audit.record({ action: 'key.used_from_new_prefix', actor: { type: 'api_key', id: key.id }, resource: { type: 'api_key', id: key.id }, body: { prefix, knownPrefixes: known.length } });
+            await applySignal((await keys.byId(key.id)) ?? key, { kind: 'new_prefix', prefix });
+          }
+        }
+      }
+      if (outcome === 'insufficient_scope' || outcome === 'ip_not_allowed') {
+        const failures = usage.noteFailure(key.id, now.getTime());
+        if (failures !== null) await applySignal((await keys.byId(key.id)) ?? key, { kind: 'auth_failure_burst', failures });
+      }
+  }
+
   return {
     usage,
     async create(input: CreateKeyInput, actor: Actor): Promise<{ secret: string; record: ApiKeyRecord }> {
@@ -189,26 +212,16 @@ export function createKeyManager(deps: KeyManagerDeps) {
       return { outcome: verdict.outcome as Exclude<KeyOutcome, 'malformed' | 'unknown'>, key, verdict };
     },
 
+    /** Resolves once every observation started so far has finished. */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+
     /** After a request: usage counters, new-network detection, auth-failure bursts. */
-    async observe(key: ApiKeyRecord, ip: string, route: string, outcome: string): Promise<void> {
-      const now = clock.now();
-      const prefix = ipPrefix(ip);
-      usage.add(key.id, now, route, outcome, ip, prefix);
-      if (!usage.knowsPrefix(key.id, prefix)) {
-        const known = await keys.knownPrefixes(key.id);
-        usage.learnPrefixes(key.id, known);
-        if (!known.includes(prefix)) {
-          usage.learnPrefixes(key.id, [prefix]);
-          if (known.length > 0) {
-            await audit.record({ action: 'key.used_from_new_prefix', actor: { type: 'api_key', id: key.id }, resource: { type: 'api_key', id: key.id }, body: { prefix, knownPrefixes: known.length } });
-            await applySignal((await keys.byId(key.id)) ?? key, { kind: 'new_prefix', prefix });
-          }
-        }
-      }
-      if (outcome === 'insufficient_scope' || outcome === 'ip_not_allowed') {
-        const failures = usage.noteFailure(key.id, now.getTime());
-        if (failures !== null) await applySignal((await keys.byId(key.id)) ?? key, { kind: 'auth_failure_burst', failures });
-      }
+    observe(key: ApiKeyRecord, ip: string, route: string, outcome: string): Promise<void> {
+      const p: Promise<void> = observeKey(key, ip, route, outcome).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      return p;
     },
 
     async signal(keyId: string, signal: RiskSignal): Promise<boolean> {

@@ -9,7 +9,10 @@ import { TEST_SECRETS, type TestRuntime, startRuntime } from '../support/runtime
 const DAY = 86_400_000;
 
 async function postEvent(rt: TestRuntime, headers: Record<string, string>, ip = '192.0.2.10', extra: Record<string, string> = {}) {
-  return rt.app.inject({ method: 'POST', url: '/v1/events', remoteAddress: ip, headers: { ...headers, ...extra }, payload: sampleEvent });
+  const res = await rt.app.inject({ method: 'POST', url: '/v1/events', remoteAddress: ip, headers: { ...headers, ...extra }, payload: sampleEvent });
+  // Usage and risk observation runs after the response is sent: wait for it, as a reader a moment later would.
+  await rt.keys.idle();
+  return res;
 }
 
 async function keyState(rt: TestRuntime, admin: OperatorSession, id: string) {
@@ -152,7 +155,7 @@ for (const engine of engines) {
       expect(flagged.riskEvents.map((e) => e.signal)).toContain('new_prefix');
       expect(await audited(rt, 'key.used_from_new_prefix')).toBeGreaterThanOrEqual(1);
       const refusals = () =>
-        Promise.all(Array.from({ length: 10 }, () => rt.app.inject({ method: 'GET', url: '/v1/events/00000000-0000-4000-8000-000000000000', remoteAddress: '203.0.113.99', headers: k.headers })));
+        Promise.all(Array.from({ length: 10 }, () => rt.app.inject({ method: 'GET', url: '/v1/events/00000000-0000-4000-8000-000000000000', remoteAddress: '203.0.113.99', headers: k.headers }))).then(() => rt.keys.idle());
       await refusals();
       const tightened = await keyState(rt, admin, k.id);
       expect(tightened.riskEvents.map((e) => e.signal)).toContain('auth_failure_burst');
