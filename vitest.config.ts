@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Load tests burn real CPU: they run alone (CLUBOS_LOAD_TESTS=1, a step of .ci/run), never beside other suites.
+    // Load tests burn real CPU: they run alone, on demand (CLUBOS_LOAD_TESTS=1), never beside other suites.
     exclude: process.env.CLUBOS_LOAD_TESTS === '1' ? ['node_modules/**'] : ['node_modules/**', 'test/**/*.load.test.ts'],
     pool: 'forks',
     testTimeout: 120_000,
