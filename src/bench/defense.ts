@@ -19,27 +19,12 @@ import { memoryBanStore } from '../security/rateLimit/banStore.js';
 import { createTrustRegistry } from '../security/rateLimit/trustRegistry.js';
 import { performanceMetricStore } from '../store/performance/performanceMetrics.js';
 import { securityEventStore } from '../store/security/securityEvents.js';
+import { load } from './httpLoad.js';
 import { type Bench, figure } from './types.js';
 
 const BODY = Type.Object({ ok: Type.Boolean() });
 const QUERY = Type.Object({ location: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
 
-/** Requests/s of `url` with `concurrency` keep-alive clients for `ms`. */
-async function load(url: string, headers: Record<string, string>, ms: number, concurrency = 16): Promise<number> {
-  let done = 0;
-  const until = Date.now() + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) {
-        const res = await fetch(url, { headers });
-        const body = await res.text();
-        if (res.status !== 200) throw new Error(`bench request answered ${res.status}: ${body.slice(0, 300)}`);
-        done++;
-      }
-    }),
-  );
-  return done / (ms / 1000);
-}
 
 async function serve(app: HttpApp): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -9,27 +9,12 @@ import { authHooks } from '../http/auth.js';
 import { createLogger } from '../logging.js';
 import { buildRuntime } from '../main.js';
 import { createHmac, randomBytes } from 'node:crypto';
+import { load } from './httpLoad.js';
 import { type Bench, type BenchFigure, figure } from './types.js';
 
 const BODY = Type.Object({ ok: Type.Boolean() });
 const NO_QUERY = Type.Object({}, { additionalProperties: false });
 
-/** Requests/s of `url` with `concurrency` keep-alive clients for `ms`. */
-async function load(url: string, headers: Record<string, string>, ms: number, concurrency = 16): Promise<number> {
-  let done = 0;
-  const until = Date.now() + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) {
-        const res = await fetch(url, { headers });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`bench request answered ${res.status}`);
-        done++;
-      }
-    }),
-  );
-  return done / (ms / 1000);
-}
 
 /**
  * Key verification cost (valid key, cached) against one HMAC-SHA-256 of the key (the irreducible part), and the

@@ -42,12 +42,7 @@ export const keys: CliCommand = async (args, io) => {
     }
     case 'list':
       return withRuntime(async (rt) => {
-        const all = (await rt.database.db.selectFrom('api_keys').select('id').orderBy('created_at', 'desc').execute()).map((r) => r.id);
-        const views = [];
-        for (const id of all) {
-          const k = await rt.keys.byId(id);
-          if (k) views.push(keyView(k, rt.keys.lifecycle(k)));
-        }
+        const views = (await rt.keys.list()).map((k) => keyView(k, rt.keys.lifecycle(k)));
         report(
           io,
           json,

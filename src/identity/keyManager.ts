@@ -280,6 +280,7 @@ export function createKeyManager(deps: KeyManagerDeps) {
     lifecycle: (key: ApiKeyRecord) => lifecycleOf(key, clock.now()),
 
     byId: (id: string) => keys.byId(id),
+    list: () => keys.list(),
 
     /** Scheduled task: issue successors for keys past their rotation date. */
     async rotateDue(limit = 50): Promise<number> {

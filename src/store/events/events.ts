@@ -1,17 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { ReceivedEvent } from '../../pipeline/ports.js';
 import type { DB, EventsTable } from '../schema.js';
 
-export interface StoredEvent {
-  readonly id: string;
-  readonly receivedAt: Date;
-  readonly occurredAt: Date;
-  readonly kind: 'message' | 'device_event';
-  readonly channel: 'sms' | 'web' | 'device';
-  readonly sender: string;
-  readonly location: string | null;
-  readonly bay: number | null;
-  readonly text: string;
-  readonly context: unknown;
+/** The intake row: the pipeline's ReceivedEvent plus what intake keeps for idempotency and status. */
+export interface StoredEvent extends ReceivedEvent {
   readonly sourceKeyId: string | null;
   readonly idempotencyKey: string | null;
   readonly requestHash: string;
