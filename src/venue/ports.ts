@@ -1,0 +1,43 @@
+import type { Booking } from './types.js';
+
+/**
+ * What decisions and execution need to know about the venue's own records (bookings, threads).
+ * `store/venue/` implements these; the Access and Booking modules and the execution guards read
+ * through them, never through SQL.
+ */
+
+export const BOOKING_STATUSES = ['confirmed', 'cancelled'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+/** A booking as the venue stores it (created by the booking platform through the API, or imported). */
+export interface StoredBooking extends Booking {
+  /** The customer's address as intake sees it (`from` of their messages: an E.164 number for SMS). */
+  readonly customer: string | null;
+  readonly status: BookingStatus;
+}
+
+export interface BookingDirectory {
+  byId(id: string): Promise<StoredBooking | null>;
+  /** The customer's confirmed booking at the location whose window (with the venue's early-arrival grace) contains `at`. */
+  activeFor(customer: string, location: string | null, at: Date): Promise<StoredBooking | null>;
+  /** The confirmed booking holding that bay at `at`. */
+  onBay(location: string, bay: number, at: Date): Promise<StoredBooking | null>;
+}
+
+/** DOMAIN.md: `open → awaiting_system → awaiting_operator → resolved`, with escalated, merged and timeout. */
+export const THREAD_STATES = ['open', 'awaiting_system', 'awaiting_operator', 'resolved', 'escalated', 'merged', 'timeout'] as const;
+export type ThreadState = (typeof THREAD_STATES)[number];
+
+export interface ThreadSummary {
+  readonly id: string;
+  readonly state: ThreadState;
+  readonly customer: string;
+  readonly location: string | null;
+  /** An emergency was reported on the thread, or an operator escalated it: nothing runs by itself on it. */
+  readonly automationPaused: boolean;
+}
+
+export interface ThreadDirectory {
+  /** The thread an accepted event was attached to at intake (null for device events). */
+  ofEvent(eventId: string): Promise<ThreadSummary | null>;
+}
