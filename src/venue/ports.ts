@@ -41,3 +41,36 @@ export interface ThreadDirectory {
   /** The thread an accepted event was attached to at intake (null for device events). */
   ofEvent(eventId: string): Promise<ThreadSummary | null>;
 }
+
+export interface ThreadMessages {
+  /** Stores an outgoing message verbatim on the thread (a reply the system or an operator sent). */
+  recordOutgoing(threadId: string, message: { readonly text: string; readonly channel: 'sms' | 'web'; readonly executionId: string | null; readonly operatorId: string | null; readonly at: Date }): Promise<void>;
+  /** Moves a thread to a new state (validated against the transition rules); false when the move is not allowed. */
+  transition(threadId: string, to: ThreadState, at: Date): Promise<boolean>;
+}
+
+/** Approved reply templates per location (hours, guests, food, clubs, gift cards, TrackMan account, …). */
+export interface ReplyTemplates {
+  /** The approved text for a template key at a location (falling back to the venue-wide default), or null. */
+  render(location: string | null, key: string, values: Readonly<Record<string, string>>): Promise<string | null>;
+}
+
+export const TICKET_KINDS = ['tech', 'facilities', 'lost_and_found'] as const;
+export type TicketKind = (typeof TICKET_KINDS)[number];
+export const TICKET_PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+export interface TicketDesk {
+  /** Opens a ticket once per idempotency key (a retried execution returns the same ticket id). */
+  open(ticket: {
+    readonly kind: TicketKind;
+    readonly priority: TicketPriority;
+    readonly location: string | null;
+    readonly bay: number | null;
+    readonly title: string;
+    readonly threadId: string | null;
+    readonly eventId: string | null;
+    readonly idempotencyKey: string;
+    readonly at: Date;
+  }): Promise<{ readonly id: string }>;
+}
