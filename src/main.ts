@@ -8,6 +8,7 @@ import { createAuditStore } from './store/audit/auditStore.js';
 import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
+import { formBodies } from './http/formBody.js';
 import { rateLimitHooks } from './http/rateLimit.js';
 import { sheddingHooks } from './http/shedding.js';
 import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
@@ -229,7 +230,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     devErrors: config.devErrors,
     setup,
     trustProxy: config.trustedProxies,
-    hooks: [sheddingHooks({ guard, enabled: () => flags.get('performanceGuard') }), rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
+    hooks: [formBodies(), sheddingHooks({ guard, enabled: () => flags.get('performanceGuard') }), rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
     routes: [
       systemRoutes({ readiness, version: VERSION }),
       identityRoutes({ operators, setupRequired: async () => !(await setup.isComplete()) }),
