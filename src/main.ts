@@ -18,6 +18,8 @@ import { performanceMetricStore } from './store/performance/performanceMetrics.j
 import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js';
 import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
 import { securityEventStore } from './store/security/securityEvents.js';
+import { securityDashboardStore } from './store/security/dashboard.js';
+import { securityRoutes } from './http/routes/security.js';
 import { auditRoutes, verificationCache } from './http/routes/audit.js';
 import { decisionRoutes } from './http/routes/decisions.js';
 import { eventRoutes } from './http/routes/events.js';
@@ -240,6 +242,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       eventRoutes({ events, clock, onAccepted: (e) => decisions.handle.accepted(e) }),
       decisionRoutes({ pipeline: decisions }),
       auditRoutes({ audit, verification, clock }),
+      securityRoutes({ reader: securityDashboardStore(database.db), verification, clock }),
     ],
   });
   if (overrides.scheduler === true) scheduler.start();
