@@ -55,6 +55,18 @@ import { type Database, openDatabase } from './store/database.js';
 import { flagOverrideStore } from './store/flags/flagOverrides.js';
 import { migrateUp, migrationsCurrent } from './store/migrate.js';
 import { setupTokenStore } from './store/setup/setupTokens.js';
+// venue records (issue 5)
+import { randomUUID } from 'node:crypto';
+import type { VenueIntegrations } from './actions/ports.js';
+import { bookingRoutes } from './http/routes/bookings.js';
+import { type SendReply, threadRoutes } from './http/routes/threads.js';
+import { bayFromText } from './intake/bayMention.js';
+import { detectEmergency } from './intake/emergency.js';
+import { type LiveFeed, createLiveFeed } from './live/feed.js';
+import type { StoredEvent } from './store/events/events.js';
+import { bookingDirectory, bookingStore } from './store/venue/bookings.js';
+import { type ThreadAttachment, attachMessage, threadStore } from './store/venue/threads.js';
+import type { BookingDirectory, ThreadDirectory, ThreadMessages } from './venue/ports.js';
 
 /** The composition root: the only module that knows every other. The CLI and the tests build through it. */
 export interface Runtime {
@@ -75,6 +87,15 @@ export interface Runtime {
   readonly app: HttpApp;
   /** The decision stage (shadow mode): intake's handler and sweeper, operator answers, patterns. */
   readonly decisions: DecisionPipeline;
+  /** What changed, pushed to connected operators (thread, ticket and event updates). */
+  readonly feed: LiveFeed;
+  /** The venue's own records, through the ports decisions and execution read. */
+  readonly venue: {
+    readonly bookings: BookingDirectory;
+    readonly threads: ThreadDirectory & ThreadMessages;
+    /** Resolves when the audits intake started after its responses are written. */
+    settled(): Promise<void>;
+  };
   /** On an instance without an administrator: a fresh one-time setup token (printed by `serve`), else null. */
   issueSetupTokenIfNeeded(): Promise<string | null>;
   listen(): Promise<string>;
@@ -90,6 +111,8 @@ export interface RuntimeOverrides {
   readonly migrate?: boolean;
   /** Start the periodic tasks (serve does; tests drive them through runtime.scheduler.runAll or the task functions). */
   readonly scheduler?: boolean;
+  /** Vendor integrations (reply senders, devices); tests pass clients pointed at fake vendor servers. */
+  readonly integrations?: VenueIntegrations;
 }
 
 export const VERSION: string = (() => {
@@ -196,7 +219,40 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     enabled: () => flags.get('performanceGuard'),
   });
 
-  const events = eventStore(database.db);
+  // Venue records: a customer message is attached to its thread in the transaction that stores the event.
+  const feed = createLiveFeed((err) => logger.warn({ err }, 'live feed listener failed'));
+  const threads = threadStore(database.db);
+  const bookings = bookingStore(database.db);
+  const events = eventStore<ThreadAttachment>(database.db, (tx, e) =>
+    e.kind === 'message' ? attachMessage(tx, e, { emergency: detectEmergency(e.text).emergency, bay: bayFromText(e.text) }, randomUUID) : Promise.resolve(null),
+  );
+  const integrations = overrides.integrations ?? null;
+  const sendReply: SendReply = (r) => {
+    const sender = integrations?.replies(r.location, r.channel);
+    return sender ? sender.send(r, { clock, signal: AbortSignal.timeout(Math.max(1, r.deadline.getTime() - clock.now().getTime())) }) : null;
+  };
+  // Work started after a response (audits of intake's side effects): shutdown and tests wait for it.
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
+  const accepted = (e: StoredEvent, thread: ThreadAttachment | null) => {
+    decisions.handle.accepted(e);
+    feed.publish({ topic: 'event.received', location: e.location, data: { eventId: e.id, kind: e.kind } });
+    if (thread === null) return;
+    feed.publish({ topic: 'thread.updated', location: thread.location, data: { threadId: thread.threadId, state: thread.state, automationPaused: thread.automationPaused } });
+    if (thread.escalated) {
+      const body = { eventId: e.id, reason: 'emergency', automationPaused: true };
+      const entry = audit.record({ action: 'thread.escalated', actor: { type: 'system', id: 'emergency_fast_path' }, resource: { type: 'thread', id: thread.threadId }, location: thread.location, body });
+      track(entry.catch((err: unknown) => logger.error({ err, threadId: thread.threadId }, 'auditing an emergency escalation failed')));
+    }
+  };
+  const venueTimeouts = async () => {
+    const timedOut = await threads.timeOutInactive(clock.now());
+    for (const t of timedOut) feed.publish({ topic: 'thread.updated', location: t.location, data: { threadId: t.id, state: t.state, automationPaused: t.automationPaused } });
+    return timedOut.length;
+  };
   const decisions = await createDecisionPipeline({
     store: decisionStore(database.db),
     audit,
@@ -223,6 +279,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'performance.record-metrics', everyMs: 10_000, run: () => (flags.get('performanceGuard') ? guard.record() : Promise.resolve(false)) },
       { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
       { name: 'decisions.sweep', everyMs: 5_000, run: () => decisions.handle.sweep() },
+      { name: 'threads.timeout', everyMs: 60_000, run: venueTimeouts },
     ],
     logger,
   );
@@ -239,10 +296,13 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       keyRoutes({ keys, store: keyStore, clock }),
       leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
       flagRoutes({ flags, audit, clock }),
-      eventRoutes({ events, clock, onAccepted: (e) => decisions.handle.accepted(e) }),
+      eventRoutes({ events, clock, onAccepted: accepted }),
       decisionRoutes({ pipeline: decisions }),
       auditRoutes({ audit, verification, clock }),
       securityRoutes({ reader: securityDashboardStore(database.db), verification, clock }),
+      // venue records
+      bookingRoutes({ bookings, audit, clock }),
+      threadRoutes({ threads, events, audit, feed, clock, sendReply }),
     ],
   });
   if (overrides.scheduler === true) scheduler.start();
@@ -264,6 +324,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     redis,
     app,
     decisions,
+    feed,
+    venue: { bookings: bookingDirectory(database.db), threads, settled: () => Promise.all([...inFlight]).then(() => undefined) },
     async issueSetupTokenIfNeeded() {
       if (await setup.isComplete()) return null;
       const token = newSetupToken();
@@ -279,6 +341,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
         await app.close();
         await scheduler.stop();
         await decisions.handle.settled();
+        await Promise.all([...inFlight]);
         await keys.idle();
         await keys.flushUsage().catch((err: unknown) => logger.warn({ err }, 'usage flush at shutdown failed'));
         await bus.close();
