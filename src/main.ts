@@ -8,6 +8,7 @@ import { createAuditStore } from './store/audit/auditStore.js';
 import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
+import { formBodies } from './http/formBody.js';
 import { rateLimitHooks } from './http/rateLimit.js';
 import { sheddingHooks } from './http/shedding.js';
 import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
@@ -17,6 +18,8 @@ import { performanceMetricStore } from './store/performance/performanceMetrics.j
 import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js';
 import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
 import { securityEventStore } from './store/security/securityEvents.js';
+import { securityDashboardStore } from './store/security/dashboard.js';
+import { securityRoutes } from './http/routes/security.js';
 import { auditRoutes, verificationCache } from './http/routes/audit.js';
 import { decisionRoutes } from './http/routes/decisions.js';
 import { eventRoutes } from './http/routes/events.js';
@@ -329,7 +332,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     devErrors: config.devErrors,
     setup,
     trustProxy: config.trustedProxies,
-    hooks: [sheddingHooks({ guard, enabled: () => flags.get('performanceGuard') }), rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
+    hooks: [formBodies(), sheddingHooks({ guard, enabled: () => flags.get('performanceGuard') }), rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
     routes: [
       systemRoutes({ readiness, version: VERSION }),
       identityRoutes({ operators, setupRequired: async () => !(await setup.isComplete()) }),
@@ -339,6 +342,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       eventRoutes({ events, clock, onAccepted: accepted }),
       decisionRoutes({ pipeline: decisions }),
       auditRoutes({ audit, verification, clock }),
+      securityRoutes({ reader: securityDashboardStore(database.db), verification, clock }),
       // venue records
       bookingRoutes({ bookings, audit, clock }),
       threadRoutes({ threads, events, audit, feed, clock, sendReply }),
