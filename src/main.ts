@@ -349,17 +349,21 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       locationRoutes({ locations, audit, clock }),
       templateRoutes({ templates, locationExists: async (name) => (await locations.byName(name))?.name ?? null, audit, clock }),
       ticketRoutes({ tickets, desk: ticketDesk, clock }),
-      openPhoneWebhookRoutes({
-        events,
-        onAccepted: accepted,
-        signingKey: config.secrets.openPhoneWebhookSecret === null ? null : new Secret(config.secrets.openPhoneWebhookSecret),
-        seen: openPhoneReceipts,
-        forget: (id) => openPhoneReceipts.forget(id),
-        clock,
-        locationOfLine: async (to) => (await locations.byOpenPhoneNumber(to))?.name ?? null,
-        activeBooking: (customer, location, at) => bookingDirectory(database.db).activeFor(customer, location, at),
-        onUnknownLine: () => logger.warn('openphone: a message arrived on a line no location carries; stored without a location'),
-      }),
+      ...(config.secrets.openPhoneWebhookSecret === null
+        ? []
+        : [
+            openPhoneWebhookRoutes({
+              events,
+              onAccepted: accepted,
+              signingKey: new Secret(config.secrets.openPhoneWebhookSecret),
+              seen: openPhoneReceipts,
+              forget: (id) => openPhoneReceipts.forget(id),
+              clock,
+              locationOfLine: async (to) => (await locations.byOpenPhoneNumber(to))?.name ?? null,
+              activeBooking: (customer, location, at) => bookingDirectory(database.db).activeFor(customer, location, at),
+              onUnknownLine: () => logger.warn('openphone: a message arrived on a line no location carries; stored without a location'),
+            }),
+          ]),
     ],
   });
   if (overrides.scheduler === true) scheduler.start();
