@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
 import { formBodies } from './http/formBody.js';
+import { currentCorrelationId } from './http/requestContext.js';
 import { rateLimitHooks } from './http/rateLimit.js';
 import { sheddingHooks } from './http/shedding.js';
 import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
@@ -155,6 +156,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     signer: createEd25519Signer(secrets.auditSigningKey),
     minimizer: createMinimizer({ key: Buffer.from(secrets.auditHmacKey, 'base64'), keyId: 'hmac1' }),
     retentionDays: config.complianceRetentionDays,
+    // Entries written while serving a request (or work it started) carry that request's X-Request-Id.
+    correlationId: currentCorrelationId,
   });
 
   const flags = await createRuntimeFlags(config.flags, flagOverrideStore(database.db));
