@@ -1,56 +1,69 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import type { VenueIntegrations } from './actions/ports.js';
 import { type AuditLog, createAuditLog } from './audit/auditLog.js';
 import { createEd25519Signer } from './audit/checkpoint.js';
 import { createMinimizer } from './audit/minimize.js';
-import { type Secrets, resolveSecrets } from './config/secrets.js';
-import { createAuditStore } from './store/audit/auditStore.js';
-import { Redis } from 'ioredis';
+import type { Config } from './config/config.js';
+import { createRuntimeFlags, type RuntimeFlags } from './config/runtimeFlags.js';
+import { resolveSecrets, type Secrets } from './config/secrets.js';
+// Execution (issue 5)
+import { createExecutor, DEFAULT_EXECUTOR_SETTINGS, type Executor } from './execution/executor.js';
+import { liveFigures } from './execution/liveFigures.js';
+import type { ExecutionStore, KillSwitchStore } from './execution/ports.js';
+import { createHttpApp, type HttpApp } from './http/app.js';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
 import { rateLimitHooks } from './http/rateLimit.js';
-import { sheddingHooks } from './http/shedding.js';
-import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
-import { createPerformanceGuard } from './security/guard/performanceGuard.js';
-import { processSampler } from './security/guard/sampler.js';
-import { performanceMetricStore } from './store/performance/performanceMetrics.js';
-import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js';
-import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
-import { securityEventStore } from './store/security/securityEvents.js';
 import { auditRoutes, verificationCache } from './http/routes/audit.js';
 import { decisionRoutes } from './http/routes/decisions.js';
 import { eventRoutes } from './http/routes/events.js';
-import { checkpointTask, retentionTask } from './jobs/auditTasks.js';
+import { executionRoutes } from './http/routes/executions.js';
 import { flagRoutes } from './http/routes/flags.js';
-import { eventStore } from './store/events/events.js';
-import { type DecisionPipeline, createDecisionPipeline } from './pipeline/decisionPipeline.js';
-import { decisionStore } from './store/decisions/decisionStore.js';
 import { identityRoutes } from './http/routes/identity.js';
 import { keyRoutes, leakReportRoutes } from './http/routes/keys.js';
+import { systemRoutes } from './http/routes/system.js';
+import { sheddingHooks } from './http/shedding.js';
 import { createKeyCache } from './identity/keyCache.js';
-import { type KeyManager, createKeyManager } from './identity/keyManager.js';
+import { createKeyManager, type KeyManager } from './identity/keyManager.js';
 import { createLoginThrottle } from './identity/loginThrottle.js';
-import { type OperatorService, createOperatorService } from './identity/operators.js';
+import { createOperatorService, type OperatorService } from './identity/operators.js';
 import { redisRevocationBus } from './identity/redisBus.js';
-import { type RevocationBus, localRevocationBus } from './identity/revocationBus.js';
-import { type Scheduler, createScheduler } from './jobs/scheduler.js';
-import { type Outbox, type Sink, createOutbox, logSink, slackSink, webhookSink } from './notifications/outbox.js';
+import { localRevocationBus, type RevocationBus } from './identity/revocationBus.js';
+import { loadVenueIntegrations } from './integrations/fromConfig.js';
+import { createSimulatedVenue, type SimulatedVenue } from './integrations/simulator/simulatedVenue.js';
+import { checkpointTask, retentionTask } from './jobs/auditTasks.js';
+import { createScheduler, type Scheduler } from './jobs/scheduler.js';
+import { type Clock, systemClock } from './kernel/clock.js';
+import { createLiveFeed, type LiveFeed } from './live/feed.js';
+import { createLogger, type Logger } from './logging.js';
+import { createOutbox, logSink, type Outbox, type Sink, slackSink, webhookSink } from './notifications/outbox.js';
+import { createDecisionPipeline, type DecisionPipeline } from './pipeline/decisionPipeline.js';
 import { parsePeppers } from './security/apiKeys/hash.js';
+import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
+import { createPerformanceGuard } from './security/guard/performanceGuard.js';
+import { processSampler } from './security/guard/sampler.js';
 import { createLimiterFactory } from './security/limiters.js';
+import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js';
+import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
+import { hashSetupToken, newSetupToken, SETUP_TOKEN_TTL_MS } from './setup/firstRun.js';
+import type { SetupTokenStore } from './setup/ports.js';
+import { createAuditStore } from './store/audit/auditStore.js';
+import { type Database, openDatabase } from './store/database.js';
+import { decisionStore } from './store/decisions/decisionStore.js';
+import { eventStore } from './store/events/events.js';
+import { breakerStore } from './store/execution/breakers.js';
+import { executionStore } from './store/execution/executions.js';
+import { killSwitchStore } from './store/execution/killSwitches.js';
+import { flagOverrideStore } from './store/flags/flagOverrides.js';
 import { apiKeyStore } from './store/identity/apiKeys.js';
 import { sessionStore } from './store/identity/sessions.js';
-import { outboxStore } from './store/notifications/outbox.js';
-import type { Config } from './config/config.js';
-import { type RuntimeFlags, createRuntimeFlags } from './config/runtimeFlags.js';
-import { type HttpApp, createHttpApp } from './http/app.js';
-import { systemRoutes } from './http/routes/system.js';
-import { type Clock, systemClock } from './kernel/clock.js';
-import { type Logger, createLogger } from './logging.js';
-import { SETUP_TOKEN_TTL_MS, hashSetupToken, newSetupToken } from './setup/firstRun.js';
-import type { SetupTokenStore } from './setup/ports.js';
-import { type Database, openDatabase } from './store/database.js';
-import { flagOverrideStore } from './store/flags/flagOverrides.js';
 import { migrateUp, migrationsCurrent } from './store/migrate.js';
+import { outboxStore } from './store/notifications/outbox.js';
+import { performanceMetricStore } from './store/performance/performanceMetrics.js';
+import { securityEventStore } from './store/security/securityEvents.js';
 import { setupTokenStore } from './store/setup/setupTokens.js';
 
 /** The composition root: the only module that knows every other. The CLI and the tests build through it. */
@@ -72,6 +85,15 @@ export interface Runtime {
   readonly app: HttpApp;
   /** The decision stage (shadow mode): intake's handler and sweeper, operator answers, patterns. */
   readonly decisions: DecisionPipeline;
+  /** Execution (issue 5): durable executions, the runner, kill switches, the integrations (simulator by default). */
+  readonly executor: Executor;
+  readonly executions: ExecutionStore;
+  readonly killSwitches: KillSwitchStore;
+  readonly integrations: VenueIntegrations;
+  /** The deterministic venue simulator (the fallback integration; its outbox shows what was "sent"). */
+  readonly simulator: SimulatedVenue;
+  /** The operator console's live feed. */
+  readonly feed: LiveFeed;
   /** On an instance without an administrator: a fresh one-time setup token (printed by `serve`), else null. */
   issueSetupTokenIfNeeded(): Promise<string | null>;
   listen(): Promise<string>;
@@ -194,6 +216,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   });
 
   const events = eventStore(database.db);
+  // Execution (issue 5): bound after the pipeline, which it feeds back into.
+  let executor: Executor | null = null;
   const decisions = await createDecisionPipeline({
     store: decisionStore(database.db),
     audit,
@@ -203,7 +227,39 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     alarm: (r) =>
       outbox.notify({ topic: 'decision.emergency', severity: 'critical', subject: 'Emergency reported: a human must act now', body: { eventId: r.eventId, location: r.location, params: r.params } }),
     onError: (err, eventId) => logger.error({ err, eventId }, 'deciding an event failed'),
+    execution: () => executor,
   });
+
+  // Execution (issue 5)
+  const feed = createLiveFeed((err) => logger.warn({ err }, 'live feed listener failed'));
+  const simulator = createSimulatedVenue({ locations: config.execution.simulatorLocations, seed: 20_251, start: clock.now() });
+  const integrations = loadVenueIntegrations(config.execution.integrations, simulator);
+  const executions = executionStore(database.db);
+  const killSwitches = killSwitchStore(database.db);
+  const autoExecution = () => flags.get('autoExecution');
+  executor = createExecutor({
+    store: executions,
+    breakers: breakerStore(database.db),
+    killSwitches,
+    integrations,
+    venue: {},
+    events: { byId: (id) => events.byId(id) },
+    learn: (step) => decisions.executed(step),
+    audit,
+    feed,
+    clock,
+    logger,
+    autoExecution,
+    settings: {
+      ...DEFAULT_EXECUTOR_SETTINGS,
+      suggestionTimeoutMs: config.execution.suggestionTimeoutMs,
+      deadlineMs: config.execution.deadlineMs,
+      leaseMs: 2 * config.execution.deadlineMs,
+      bookingLink: config.execution.bookingLink,
+      instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    },
+  });
+  const runner = executor;
 
   const verification = verificationCache(audit);
   const scheduler = createScheduler(
@@ -220,6 +276,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'performance.record-metrics', everyMs: 10_000, run: () => (flags.get('performanceGuard') ? guard.record() : Promise.resolve(false)) },
       { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
       { name: 'decisions.sweep', everyMs: 5_000, run: () => decisions.handle.sweep() },
+      { name: 'executions.run-due', everyMs: 1_000, run: () => runner.runDue() },
     ],
     logger,
   );
@@ -237,7 +294,17 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
       flagRoutes({ flags, audit, clock }),
       eventRoutes({ events, clock, onAccepted: (e) => decisions.handle.accepted(e) }),
-      decisionRoutes({ pipeline: decisions }),
+      decisionRoutes({
+        pipeline: decisions,
+        executions: {
+          forEvents: (ids) => executions.forEvents(ids),
+          live: async (locations) => {
+            const s = await executions.summary(locations);
+            return { on: autoExecution(), figures: liveFigures(s.rows, s.proposals) };
+          },
+        },
+      }),
+      executionRoutes({ store: executions, killSwitches, audit, clock }),
       auditRoutes({ audit, verification, clock }),
     ],
   });
@@ -260,6 +327,12 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     redis,
     app,
     decisions,
+    executor: runner,
+    executions,
+    killSwitches,
+    integrations,
+    simulator,
+    feed,
     async issueSetupTokenIfNeeded() {
       if (await setup.isComplete()) return null;
       const token = newSetupToken();
@@ -275,6 +348,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
         await app.close();
         await scheduler.stop();
         await decisions.handle.settled();
+        await runner.settled();
         await keys.idle();
         await keys.flushUsage().catch((err: unknown) => logger.warn({ err }, 'usage flush at shutdown failed'));
         await bus.close();

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,6 @@ import { createHttpApp } from '../http/app.js';
 import { authHooks } from '../http/auth.js';
 import { createLogger } from '../logging.js';
 import { buildRuntime } from '../main.js';
-import { createHmac, randomBytes } from 'node:crypto';
 import { load } from './httpLoad.js';
 import { type Bench, type BenchFigure, figure } from './types.js';
 

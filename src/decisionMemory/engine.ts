@@ -1,8 +1,9 @@
 import { catalogueEntry } from '../venue/catalogue.js';
 import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION } from '../venue/types.js';
-import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, noveltyOf, rateAnomaly } from './anomaly.js';
-import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from './calibration.js';
+import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, noveltyOf, type RateSettings, rateAnomaly } from './anomaly.js';
+import { Calibrator, type CalibratorOptions, DEFAULT_CALIBRATOR_OPTIONS } from './calibration.js';
 import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction } from './classifier.js';
+import { type EngineState, restoreInto, snapshot } from './engineState.js';
 import { FeatureHasher } from './featureHasher.js';
 import type { SparseVector } from './features.js';
 import { type MatchEvidence, MatchScorer } from './matchScore.js';
@@ -11,24 +12,23 @@ import type { ForcedDecision, PatternModule } from './modules/module.js';
 import { isMultiIssue } from './multiIssue.js';
 import { paramsMatch } from './params.js';
 import {
+  applyOutcome,
+  approvedByHuman,
   DEFAULT_PATTERN_SETTINGS,
+  newPattern,
   type OperatorHold,
   type PatternRecord,
   type PatternSettings,
-  applyOutcome,
-  approvedByHuman,
-  newPattern,
   patternState,
   reliability,
   suggestReliability,
   variantKey,
   withHold,
 } from './patterns.js';
-import { DEFAULT_POLICY, type PolicySettings, decideTier, handoffRisk } from './policy.js';
+import { DEFAULT_POLICY, decideTier, handoffRisk, type PolicySettings } from './policy.js';
 import { seededRandom } from './random.js';
 import { DEFAULT_INDEX_OPTIONS, ExampleIndex, type IndexOptions, type Neighbour } from './textSimilarity.js';
-import { type MemoryEvent, type Outcome, type Proposal, type Truth, isVenueEvent } from './types.js';
-import { type EngineState, restoreInto, snapshot } from './engineState.js';
+import { isVenueEvent, type MemoryEvent, type Outcome, type Proposal, type Truth } from './types.js';
 
 /**
  * The decision memory's facade: `propose(event, now)` before an operator sees the event, `learn(event,
@@ -301,6 +301,33 @@ export class DecisionEngine {
     }
     const label = this.owner(truth.decision).label(event, truth, this.internals.ownLog);
     this.remember(event.id, vector, label, truth.decision, at);
+  }
+
+  /**
+   * What one of the system's own executions came to, when it is not learned as an operator's truth: an
+   * action that may have acted joins the own log (the rate guards), a failed one is evidence against its
+   * pattern (`band`: the tier it ran at).
+   */
+  observeExecution(
+    executed: { decision: string; params: DecisionParams },
+    lesson: 'failure' | 'acted' | 'success',
+    band: 'auto' | 'suggest' | 'queue' | 'human',
+    now: Date,
+  ): void {
+    const at = now.getTime();
+    if (lesson === 'failure') {
+      const key = executed.decision;
+      this.internals.patterns.set(key, applyOutcome(this.pattern(key, key), 'failure', band, at, this.settings.patterns));
+      return;
+    }
+    this.internals.ownLog.push({
+      action: executed.decision,
+      location: executed.params.location ?? null,
+      bay: executed.params.bay ?? null,
+      ...(executed.params.bookingId !== undefined ? { bookingId: executed.params.bookingId } : {}),
+      at: now,
+    });
+    this.trimOwnLog(at);
   }
 
   private remember(id: string, vector: SparseVector, label: string, decision: string, at: number): void {
