@@ -1,70 +1,79 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
-import type { VenueIntegrations } from './actions/ports.js';
 import { type AuditLog, createAuditLog } from './audit/auditLog.js';
 import { createEd25519Signer } from './audit/checkpoint.js';
 import { createMinimizer } from './audit/minimize.js';
-import type { Config } from './config/config.js';
-import { createRuntimeFlags, type RuntimeFlags } from './config/runtimeFlags.js';
-import { resolveSecrets, type Secrets } from './config/secrets.js';
-// Execution (issue 5)
-import { createExecutor, DEFAULT_EXECUTOR_SETTINGS, type Executor } from './execution/executor.js';
-import { liveFigures } from './execution/liveFigures.js';
-import type { ExecutionStore, KillSwitchStore } from './execution/ports.js';
-import { createHttpApp, type HttpApp } from './http/app.js';
+import { type Secrets, resolveSecrets } from './config/secrets.js';
+import { createAuditStore } from './store/audit/auditStore.js';
+import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
 import { rateLimitHooks } from './http/rateLimit.js';
-import { auditRoutes, verificationCache } from './http/routes/audit.js';
-import { decisionRoutes } from './http/routes/decisions.js';
-import { eventRoutes } from './http/routes/events.js';
-import { executionRoutes } from './http/routes/executions.js';
-import { flagRoutes } from './http/routes/flags.js';
-import { identityRoutes } from './http/routes/identity.js';
-import { keyRoutes, leakReportRoutes } from './http/routes/keys.js';
-import { systemRoutes } from './http/routes/system.js';
 import { sheddingHooks } from './http/shedding.js';
-import { createKeyCache } from './identity/keyCache.js';
-import { createKeyManager, type KeyManager } from './identity/keyManager.js';
-import { createLoginThrottle } from './identity/loginThrottle.js';
-import { createOperatorService, type OperatorService } from './identity/operators.js';
-import { redisRevocationBus } from './identity/redisBus.js';
-import { localRevocationBus, type RevocationBus } from './identity/revocationBus.js';
-import { loadVenueIntegrations } from './integrations/fromConfig.js';
-import { createSimulatedVenue, type SimulatedVenue } from './integrations/simulator/simulatedVenue.js';
-import { checkpointTask, retentionTask } from './jobs/auditTasks.js';
-import { createScheduler, type Scheduler } from './jobs/scheduler.js';
-import { type Clock, systemClock } from './kernel/clock.js';
-import { createLiveFeed, type LiveFeed } from './live/feed.js';
-import { createLogger, type Logger } from './logging.js';
-import { createOutbox, logSink, type Outbox, type Sink, slackSink, webhookSink } from './notifications/outbox.js';
-import { createDecisionPipeline, type DecisionPipeline } from './pipeline/decisionPipeline.js';
-import { parsePeppers } from './security/apiKeys/hash.js';
 import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
 import { createPerformanceGuard } from './security/guard/performanceGuard.js';
 import { processSampler } from './security/guard/sampler.js';
-import { createLimiterFactory } from './security/limiters.js';
+import { performanceMetricStore } from './store/performance/performanceMetrics.js';
 import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js';
 import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
-import { hashSetupToken, newSetupToken, SETUP_TOKEN_TTL_MS } from './setup/firstRun.js';
-import type { SetupTokenStore } from './setup/ports.js';
-import { createAuditStore } from './store/audit/auditStore.js';
-import { type Database, openDatabase } from './store/database.js';
-import { decisionStore } from './store/decisions/decisionStore.js';
+import { securityEventStore } from './store/security/securityEvents.js';
+import { auditRoutes, verificationCache } from './http/routes/audit.js';
+import { decisionRoutes } from './http/routes/decisions.js';
+import { eventRoutes } from './http/routes/events.js';
+import { checkpointTask, retentionTask } from './jobs/auditTasks.js';
+import { flagRoutes } from './http/routes/flags.js';
 import { eventStore } from './store/events/events.js';
+import { type DecisionPipeline, createDecisionPipeline } from './pipeline/decisionPipeline.js';
+import { decisionStore } from './store/decisions/decisionStore.js';
+import { identityRoutes } from './http/routes/identity.js';
+import { keyRoutes, leakReportRoutes } from './http/routes/keys.js';
+import { createKeyCache } from './identity/keyCache.js';
+import { type KeyManager, createKeyManager } from './identity/keyManager.js';
+import { createLoginThrottle } from './identity/loginThrottle.js';
+import { type OperatorService, createOperatorService } from './identity/operators.js';
+import { redisRevocationBus } from './identity/redisBus.js';
+import { type RevocationBus, localRevocationBus } from './identity/revocationBus.js';
+import { type Scheduler, createScheduler } from './jobs/scheduler.js';
+import { type Outbox, type Sink, createOutbox, logSink, slackSink, webhookSink } from './notifications/outbox.js';
+import { parsePeppers } from './security/apiKeys/hash.js';
+import { createLimiterFactory } from './security/limiters.js';
+import { apiKeyStore } from './store/identity/apiKeys.js';
+import { sessionStore } from './store/identity/sessions.js';
+import { outboxStore } from './store/notifications/outbox.js';
+import type { Config } from './config/config.js';
+import { type RuntimeFlags, createRuntimeFlags } from './config/runtimeFlags.js';
+import { type HttpApp, createHttpApp } from './http/app.js';
+import { systemRoutes } from './http/routes/system.js';
+import { type Clock, systemClock } from './kernel/clock.js';
+import { type Logger, createLogger } from './logging.js';
+import { SETUP_TOKEN_TTL_MS, hashSetupToken, newSetupToken } from './setup/firstRun.js';
+import type { SetupTokenStore } from './setup/ports.js';
+import { type Database, openDatabase } from './store/database.js';
+import { flagOverrideStore } from './store/flags/flagOverrides.js';
+import { migrateUp, migrationsCurrent } from './store/migrate.js';
+import { setupTokenStore } from './store/setup/setupTokens.js';
+// venue records (issue 5)
+import { randomUUID } from 'node:crypto';
+import type { VenueIntegrations } from './actions/ports.js';
+import { bookingRoutes } from './http/routes/bookings.js';
+import { type SendReply, threadRoutes } from './http/routes/threads.js';
+import { bayFromText } from './intake/bayMention.js';
+import { detectEmergency } from './intake/emergency.js';
+import { type LiveFeed, createLiveFeed } from './live/feed.js';
+import type { StoredEvent } from './store/events/events.js';
+import { bookingDirectory, bookingStore } from './store/venue/bookings.js';
+import { type ThreadAttachment, attachMessage, threadStore } from './store/venue/threads.js';
+import type { BookingDirectory, ThreadDirectory, ThreadMessages } from './venue/ports.js';
+// execution (issue 5)
+import { type Executor, DEFAULT_EXECUTOR_SETTINGS, createExecutor } from './execution/executor.js';
+import { liveFigures } from './execution/liveFigures.js';
+import type { ExecutionStore, KillSwitchStore } from './execution/ports.js';
+import { executionRoutes } from './http/routes/executions.js';
+import { loadVenueIntegrations } from './integrations/fromConfig.js';
+import { type SimulatedVenue, createSimulatedVenue } from './integrations/simulator/simulatedVenue.js';
 import { breakerStore } from './store/execution/breakers.js';
 import { executionStore } from './store/execution/executions.js';
 import { killSwitchStore } from './store/execution/killSwitches.js';
-import { flagOverrideStore } from './store/flags/flagOverrides.js';
-import { apiKeyStore } from './store/identity/apiKeys.js';
-import { sessionStore } from './store/identity/sessions.js';
-import { migrateUp, migrationsCurrent } from './store/migrate.js';
-import { outboxStore } from './store/notifications/outbox.js';
-import { performanceMetricStore } from './store/performance/performanceMetrics.js';
-import { securityEventStore } from './store/security/securityEvents.js';
-import { setupTokenStore } from './store/setup/setupTokens.js';
 
 /** The composition root: the only module that knows every other. The CLI and the tests build through it. */
 export interface Runtime {
@@ -85,6 +94,15 @@ export interface Runtime {
   readonly app: HttpApp;
   /** The decision stage (shadow mode): intake's handler and sweeper, operator answers, patterns. */
   readonly decisions: DecisionPipeline;
+  /** What changed, pushed to connected operators (thread, ticket and event updates). */
+  readonly feed: LiveFeed;
+  /** The venue's own records, through the ports decisions and execution read. */
+  readonly venue: {
+    readonly bookings: BookingDirectory;
+    readonly threads: ThreadDirectory & ThreadMessages;
+    /** Resolves when the audits intake started after its responses are written. */
+    settled(): Promise<void>;
+  };
   /** Execution (issue 5): durable executions, the runner, kill switches, the integrations (simulator by default). */
   readonly executor: Executor;
   readonly executions: ExecutionStore;
@@ -92,8 +110,6 @@ export interface Runtime {
   readonly integrations: VenueIntegrations;
   /** The deterministic venue simulator (the fallback integration; its outbox shows what was "sent"). */
   readonly simulator: SimulatedVenue;
-  /** The operator console's live feed. */
-  readonly feed: LiveFeed;
   /** On an instance without an administrator: a fresh one-time setup token (printed by `serve`), else null. */
   issueSetupTokenIfNeeded(): Promise<string | null>;
   listen(): Promise<string>;
@@ -109,6 +125,8 @@ export interface RuntimeOverrides {
   readonly migrate?: boolean;
   /** Start the periodic tasks (serve does; tests drive them through runtime.scheduler.runAll or the task functions). */
   readonly scheduler?: boolean;
+  /** Vendor integrations (reply senders, devices); tests pass clients pointed at fake vendor servers. */
+  readonly integrations?: VenueIntegrations;
 }
 
 export const VERSION: string = (() => {
@@ -215,7 +233,42 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     enabled: () => flags.get('performanceGuard'),
   });
 
-  const events = eventStore(database.db);
+  // Venue records: a customer message is attached to its thread in the transaction that stores the event.
+  const feed = createLiveFeed((err) => logger.warn({ err }, 'live feed listener failed'));
+  const threads = threadStore(database.db);
+  const bookings = bookingStore(database.db);
+  const events = eventStore<ThreadAttachment>(database.db, (tx, e) =>
+    e.kind === 'message' ? attachMessage(tx, e, { emergency: detectEmergency(e.text).emergency, bay: bayFromText(e.text) }, randomUUID) : Promise.resolve(null),
+  );
+  // Execution (issue 5): configured vendors, the simulator for everything else (everything, unconfigured).
+  const simulator = createSimulatedVenue({ locations: config.execution.simulatorLocations, seed: 20_251, start: clock.now() });
+  const integrations = overrides.integrations ?? loadVenueIntegrations(config.execution.integrations, simulator);
+  const sendReply: SendReply = (r) => {
+    const sender = integrations?.replies(r.location, r.channel);
+    return sender ? sender.send(r, { clock, signal: AbortSignal.timeout(Math.max(1, r.deadline.getTime() - clock.now().getTime())) }) : null;
+  };
+  // Work started after a response (audits of intake's side effects): shutdown and tests wait for it.
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
+  const accepted = (e: StoredEvent, thread: ThreadAttachment | null) => {
+    decisions.handle.accepted(e);
+    feed.publish({ topic: 'event.received', location: e.location, data: { eventId: e.id, kind: e.kind } });
+    if (thread === null) return;
+    feed.publish({ topic: 'thread.updated', location: thread.location, data: { threadId: thread.threadId, state: thread.state, automationPaused: thread.automationPaused } });
+    if (thread.escalated) {
+      const body = { eventId: e.id, reason: 'emergency', automationPaused: true };
+      const entry = audit.record({ action: 'thread.escalated', actor: { type: 'system', id: 'emergency_fast_path' }, resource: { type: 'thread', id: thread.threadId }, location: thread.location, body });
+      track(entry.catch((err: unknown) => logger.error({ err, threadId: thread.threadId }, 'auditing an emergency escalation failed')));
+    }
+  };
+  const venueTimeouts = async () => {
+    const timedOut = await threads.timeOutInactive(clock.now());
+    for (const t of timedOut) feed.publish({ topic: 'thread.updated', location: t.location, data: { threadId: t.id, state: t.state, automationPaused: t.automationPaused } });
+    return timedOut.length;
+  };
   // Execution (issue 5): bound after the pipeline, which it feeds back into.
   let executor: Executor | null = null;
   const decisions = await createDecisionPipeline({
@@ -231,9 +284,6 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   });
 
   // Execution (issue 5)
-  const feed = createLiveFeed((err) => logger.warn({ err }, 'live feed listener failed'));
-  const simulator = createSimulatedVenue({ locations: config.execution.simulatorLocations, seed: 20_251, start: clock.now() });
-  const integrations = loadVenueIntegrations(config.execution.integrations, simulator);
   const executions = executionStore(database.db);
   const killSwitches = killSwitchStore(database.db);
   const autoExecution = () => flags.get('autoExecution');
@@ -242,7 +292,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     breakers: breakerStore(database.db),
     killSwitches,
     integrations,
-    venue: {},
+    venue: { bookings: bookingDirectory(database.db), threads, messages: threads },
     events: { byId: (id) => events.byId(id) },
     learn: (step) => decisions.executed(step),
     audit,
@@ -276,6 +326,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'performance.record-metrics', everyMs: 10_000, run: () => (flags.get('performanceGuard') ? guard.record() : Promise.resolve(false)) },
       { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
       { name: 'decisions.sweep', everyMs: 5_000, run: () => decisions.handle.sweep() },
+      { name: 'threads.timeout', everyMs: 60_000, run: venueTimeouts },
       { name: 'executions.run-due', everyMs: 1_000, run: () => runner.runDue() },
     ],
     logger,
@@ -293,19 +344,23 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       keyRoutes({ keys, store: keyStore, clock }),
       leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
       flagRoutes({ flags, audit, clock }),
-      eventRoutes({ events, clock, onAccepted: (e) => decisions.handle.accepted(e) }),
+      eventRoutes({ events, clock, onAccepted: accepted }),
       decisionRoutes({
         pipeline: decisions,
         executions: {
           forEvents: (ids) => executions.forEvents(ids),
           live: async (locations) => {
-            const s = await executions.summary(locations);
-            return { on: autoExecution(), figures: liveFigures(s.rows, s.proposals) };
+            const summary = await executions.summary(locations);
+            return { on: autoExecution(), figures: liveFigures(summary.rows, summary.proposals) };
           },
         },
       }),
-      executionRoutes({ store: executions, killSwitches, audit, clock }),
       auditRoutes({ audit, verification, clock }),
+      // venue records
+      bookingRoutes({ bookings, audit, clock }),
+      threadRoutes({ threads, events, audit, feed, clock, sendReply }),
+      // execution
+      executionRoutes({ store: executions, killSwitches, audit, clock }),
     ],
   });
   if (overrides.scheduler === true) scheduler.start();
@@ -327,12 +382,13 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     redis,
     app,
     decisions,
+    feed,
+    venue: { bookings: bookingDirectory(database.db), threads, settled: () => Promise.all([...inFlight]).then(() => undefined) },
     executor: runner,
     executions,
     killSwitches,
     integrations,
     simulator,
-    feed,
     async issueSetupTokenIfNeeded() {
       if (await setup.isComplete()) return null;
       const token = newSetupToken();
@@ -349,6 +405,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
         await scheduler.stop();
         await decisions.handle.settled();
         await runner.settled();
+        await Promise.all([...inFlight]);
         await keys.idle();
         await keys.flushUsage().catch((err: unknown) => logger.warn({ err }, 'usage flush at shutdown failed'));
         await bus.close();

@@ -32,6 +32,16 @@ export const AUDIT_ACTIONS = [
   'security.event',
   'audit.checkpointed',
   'audit.retention_pruned',
+  // venue records
+  'thread.escalated',
+  'thread.resolved',
+  'booking.created',
+  'booking.cancelled',
+  'booking.moved',
+  'template.changed',
+  'ticket.opened',
+  'ticket.breached',
+  'reply.sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
