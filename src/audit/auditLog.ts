@@ -13,7 +13,7 @@ import { type Actor, type AuditAction, type AuditBody, type AuditEntry, type Res
 import { createMerkleAccumulator, inclusionProof } from './merkle.js';
 import type { Minimizer } from './minimize.js';
 import type { AuditStore } from './ports.js';
-import { buildComplianceReport, type ComplianceReport, complianceReportCsv, type ReportPeriod } from './report.js';
+import { type ComplianceReport, complianceReportCsv, buildComplianceReport, type ReportPeriod } from './report.js';
 import { DEFAULT_RETENTION_DAYS, planRetention, type RetentionPlan } from './retention.js';
 import { type VerifyFailed, type VerifyResult, verifyChain } from './verify.js';
 

@@ -1,8 +1,8 @@
 import type { ExecutionTier } from '../venue/types.js';
 import { type CsvValue, csvRow } from './csv.js';
 import {
-  type Actor,
   AUDIT_ACTIONS,
+  type Actor,
   type AuditAction,
   type AuditBody,
   type AuditEntry,

@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_SETTINGS, DecisionEngine } from '../decisionMemory/engine.js';
+import { DecisionEngine, DEFAULT_ENGINE_SETTINGS } from '../decisionMemory/engine.js';
 import { FeatureHasher } from '../decisionMemory/featureHasher.js';
 import { seededRandom } from '../decisionMemory/random.js';
 import { ExampleIndex } from '../decisionMemory/textSimilarity.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from 'typebox';
 import { parseConfig } from '../config/config.js';
-import { createHttpApp, type HttpApp, type RouteGroup } from '../http/app.js';
+import { type HttpApp, type RouteGroup, createHttpApp } from '../http/app.js';
 import { authHooks } from '../http/auth.js';
 import { inspectionHooks } from '../http/inspection.js';
 import { rateLimitHooks } from '../http/rateLimit.js';

@@ -1,4 +1,3 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { createHttpApp } from '../http/app.js';
 import { authHooks } from '../http/auth.js';
 import { createLogger } from '../logging.js';
 import { buildRuntime } from '../main.js';
+import { createHmac, randomBytes } from 'node:crypto';
 import { load } from './httpLoad.js';
 import { type Bench, type BenchFigure, figure } from './types.js';
 

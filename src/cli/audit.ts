@@ -5,9 +5,9 @@ import type { AuditEntry } from '../audit/entry.js';
 import type { ReportPeriod } from '../audit/report.js';
 import { verifyCliJson } from '../audit/verify.js';
 import type { Runtime } from '../main.js';
+import { cliActor, withRuntime } from './runtime.js';
 import { createAuditStore } from '../store/audit/auditStore.js';
 import { type CliCommand, type CliIO, parseArgs, report, UsageError } from './io.js';
-import { cliActor, withRuntime } from './runtime.js';
 
 /**
  * `clubos audit verify|export|checkpoint|checkpoints`: the audit log from the shell, through the

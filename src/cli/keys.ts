@@ -1,7 +1,7 @@
 import { keyView } from '../http/routes/keys.js';
 import { isCidr } from '../security/apiKeys/network.js';
-import { isScope, SCOPES, type Scope } from '../security/apiKeys/scopes.js';
-import { type CliCommand, parseArgs, report, UsageError } from './io.js';
+import { type Scope, SCOPES, isScope } from '../security/apiKeys/scopes.js';
+import { type CliCommand, UsageError, parseArgs, report } from './io.js';
 import { cliActor, withRuntime } from './runtime.js';
 
 const USAGE = `usage: clubos keys create --name NAME --scopes s1,s2 [--cidrs C1,C2] [--locations L1,L2] [--expires ISO] [--json]

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/config.js';
 import type { CliCommand } from './io.js';
-import { processIO, UsageError } from './io.js';
+import { UsageError, processIO } from './io.js';
 
 /** Commands load lazily so `clubos inspect` does not pay for the server's imports. */
 const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {

@@ -1,7 +1,7 @@
 import { parseConfig } from '../config/config.js';
 import { openDatabase } from '../store/database.js';
 import { migrateDown, migrateUp, migrationStatus } from '../store/migrate.js';
-import { type CliCommand, parseArgs, report, UsageError } from './io.js';
+import { type CliCommand, UsageError, parseArgs, report } from './io.js';
 
 /** `clubos migrate up|down [--steps N]|status [--json]` */
 export const migrate: CliCommand = async (args, io) => {

@@ -4,7 +4,7 @@ import { engineSubject, freshEngine } from '../replay/engineSubject.js';
 import { type ReplayReport, runReplay, warmUp } from '../replay/harness.js';
 import type { OperatorModel } from '../replay/operator.js';
 import { parseStream } from '../replay/streams.js';
-import { type CliCommand, parseArgs, report, UsageError } from './io.js';
+import { type CliCommand, UsageError, parseArgs, report } from './io.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 

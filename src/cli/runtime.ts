@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { Actor } from '../audit/entry.js';
 import { parseConfig } from '../config/config.js';
 import { createLogger } from '../logging.js';
-import { buildRuntime, type Runtime } from '../main.js';
+import { type Runtime, buildRuntime } from '../main.js';
 
 /** Builds the runtime for one CLI command; logs go to stderr so stdout carries only the command's output. */
 export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Promise<T> {

@@ -1,9 +1,8 @@
 import { catalogueEntry } from '../venue/catalogue.js';
 import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION } from '../venue/types.js';
-import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, noveltyOf, type RateSettings, rateAnomaly } from './anomaly.js';
-import { Calibrator, type CalibratorOptions, DEFAULT_CALIBRATOR_OPTIONS } from './calibration.js';
+import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, noveltyOf, rateAnomaly } from './anomaly.js';
+import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from './calibration.js';
 import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction } from './classifier.js';
-import { type EngineState, restoreInto, snapshot } from './engineState.js';
 import { FeatureHasher } from './featureHasher.js';
 import type { SparseVector } from './features.js';
 import { type MatchEvidence, MatchScorer } from './matchScore.js';
@@ -25,10 +24,11 @@ import {
   variantKey,
   withHold,
 } from './patterns.js';
-import { DEFAULT_POLICY, decideTier, handoffRisk, type PolicySettings } from './policy.js';
+import { DEFAULT_POLICY, type PolicySettings, decideTier, handoffRisk } from './policy.js';
 import { seededRandom } from './random.js';
 import { DEFAULT_INDEX_OPTIONS, ExampleIndex, type IndexOptions, type Neighbour } from './textSimilarity.js';
-import { isVenueEvent, type MemoryEvent, type Outcome, type Proposal, type Truth } from './types.js';
+import { type MemoryEvent, type Outcome, type Proposal, type Truth, isVenueEvent } from './types.js';
+import { type EngineState, restoreInto, snapshot } from './engineState.js';
 
 /**
  * The decision memory's facade: `propose(event, now)` before an operator sees the event, `learn(event,

@@ -1,5 +1,5 @@
+import { EMPTY_RECORD, type TrackRecord, lowerBound, withEvidence } from './confidence.js';
 import type { DecisionParams } from '../venue/types.js';
-import { EMPTY_RECORD, lowerBound, type TrackRecord, withEvidence } from './confidence.js';
 import type { Outcome } from './types.js';
 
 /**

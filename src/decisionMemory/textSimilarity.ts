@@ -1,4 +1,4 @@
-import { dot, type SparseVector } from './features.js';
+import { type SparseVector, dot } from './features.js';
 
 /**
  * The remembered examples and an inverted index over their features, for nearest-example lookups that do

@@ -326,7 +326,7 @@ export function createExecutor(deps: ExecutorDeps) {
       return;
     }
     const lesson = lessonOf(next.state, result.outcome === 'succeeded' ? null : result.reason);
-    const done = await store.finish(row.id, settings.instance, { state: next.state, result, integrationId, at, learn: lesson !== 'nothing' });
+    const done = await store.finish(row.id, settings.instance, { state: next.state, result, integrationId, at, learn: lesson !== 'nothing', resolveProposal: learnsAsTruth(row.origin, lesson) });
     if (done === null) return; // the claim was lost (our lease expired meanwhile): the new owner records it
     publish(done);
     await deps.audit.record({

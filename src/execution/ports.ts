@@ -58,6 +58,8 @@ export interface Finish {
   readonly at: Date;
   /** The outcome is fed back to the decision memory: the row takes its place in the learning history. */
   readonly learn: boolean;
+  /** A correct automatic execution answers its proposal: it leaves the operator queue. */
+  readonly resolveProposal: boolean;
 }
 
 export interface ExecutionQuery {

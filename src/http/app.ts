@@ -1,10 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RawServerDefault } from 'fastify';
-import { problems } from '../kernel/problems.js';
+import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging.js';
-import { assertRouteContract, type RouteAuth, type RoutePriority } from '../security/guard/routeContract.js';
+import { problems } from '../kernel/problems.js';
+import { type RouteAuth, type RoutePriority, assertRouteContract } from '../security/guard/routeContract.js';
 import { frameworkErrorHandler, installErrorHandling } from './errorHandler.js';
 import { sendProblem } from './problem.js';
 import { correlationIdFrom, requestContext } from './requestContext.js';

@@ -1,5 +1,5 @@
-import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { performance } from 'node:perf_hooks';
 import { problems } from '../kernel/problems.js';
 import type { PerformanceGuard } from '../security/guard/performanceGuard.js';
 import { priorityOf } from '../security/guard/priority.js';

@@ -5,17 +5,17 @@ import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../logging.js';
 import type { Outbox } from '../notifications/outbox.js';
 import { type KeyEnv, newApiKey, parseApiKey } from '../security/apiKeys/format.js';
-import { currentPepper, hashApiKey, type Pepper } from '../security/apiKeys/hash.js';
+import { type Pepper, currentPepper, hashApiKey } from '../security/apiKeys/hash.js';
 import { type ApiKeyRecord, type KeyRateLimit, lifecycleOf } from '../security/apiKeys/key.js';
 import { ipPrefix } from '../security/apiKeys/network.js';
-import { addSignal, type RiskSignal, riskLevel, TIGHTENED_MULTIPLIER } from '../security/apiKeys/risk.js';
-import { DAY_MS, dueReminders, expiryFor, graceEndFor, type KeyPolicy, rotateAtFor } from '../security/apiKeys/rotation.js';
+import { type RiskSignal, TIGHTENED_MULTIPLIER, addSignal, riskLevel } from '../security/apiKeys/risk.js';
+import { DAY_MS, type KeyPolicy, dueReminders, expiryFor, graceEndFor, rotateAtFor } from '../security/apiKeys/rotation.js';
 import type { Scope } from '../security/apiKeys/scopes.js';
-import { judgeKey, type KeyOutcome, type KeyVerdict } from '../security/apiKeys/verify.js';
+import { type KeyOutcome, type KeyVerdict, judgeKey } from '../security/apiKeys/verify.js';
 import type { ApiKeyStore } from '../store/identity/apiKeys.js';
 import type { KeyCache } from './keyCache.js';
-import { KeyUsageRecorder } from './keyUsage.js';
 import type { RevocationBus } from './revocationBus.js';
+import { KeyUsageRecorder } from './keyUsage.js';
 
 /** The seed plan's APIKeyManager: creation, verification, lifecycle, scheduled rotation, usage and compromise detection. */
 export interface CreateKeyInput {

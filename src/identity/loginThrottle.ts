@@ -1,4 +1,4 @@
-import { blockedFor, type Limiter, type LimiterSpec } from '../security/limiters.js';
+import { type Limiter, type LimiterSpec, blockedFor } from '../security/limiters.js';
 
 /**
  * Brute-force protection for sign-in, built so that it cannot be turned against a legitimate operator:

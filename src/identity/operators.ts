@@ -5,14 +5,14 @@ import type { Actor } from '../audit/entry.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Role } from '../security/guard/routeContract.js';
 import { judgeSetupToken } from '../setup/firstRun.js';
+import type { DB } from '../store/schema.js';
 import { operatorStore } from '../store/identity/operators.js';
 import type { SessionStore } from '../store/identity/sessions.js';
-import type { DB } from '../store/schema.js';
 import { setupTokenStore } from '../store/setup/setupTokens.js';
 import type { LoginThrottle } from './loginThrottle.js';
 import type { Operator } from './operator.js';
-import { DUMMY_HASH, hashPassword, type PasswordProblem, passwordProblem, verifyPassword } from './passwords.js';
-import { judgeSession, newSessionTimes, newToken, type SessionOutcome, sameHash, tokenHash, touched } from './sessions.js';
+import { DUMMY_HASH, type PasswordProblem, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { type SessionOutcome, judgeSession, newSessionTimes, newToken, sameHash, tokenHash, touched } from './sessions.js';
 
 export interface NewSession {
   readonly token: string;

@@ -3,12 +3,12 @@ import { DEFAULT_ENGINE_SETTINGS, DecisionEngine, NO_KILL_SWITCHES } from '../de
 import { venueModules } from '../decisionMemory/modules/venueModules.js';
 import type { Clock } from '../kernel/clock.js';
 import { type ExecutedStep, learnExecution } from './executionLearning.js';
-import { createHandleEvent, type EmergencyAlarm, type HandleEvent } from './handleEvent.js';
-import { createPatternHolds, type PatternHolds } from './patternHolds.js';
+import { type EmergencyAlarm, type HandleEvent, createHandleEvent } from './handleEvent.js';
+import { type PatternHolds, createPatternHolds } from './patternHolds.js';
 import { savePatterns } from './patternSnapshot.js';
 import type { DecisionStore, ProposalRecord, QueueItem, StoredPattern } from './ports.js';
 import { rebuildEngine } from './rebuildEngine.js';
-import { type AnswerHooks, createRecordDecision, type RecordDecision } from './recordDecision.js';
+import { type AnswerHooks, type RecordDecision, createRecordDecision } from './recordDecision.js';
 import { type ShadowFigures, shadowByLocation } from './shadowFigures.js';
 
 export interface DecisionPipelineDeps {

@@ -3,7 +3,7 @@ import type { JsonObject } from '../audit/canonical.js';
 import type { DecisionEngine } from '../decisionMemory/engine.js';
 import type { Clock } from '../kernel/clock.js';
 import { type DecisionParams, UNKNOWN_DECISION } from '../venue/types.js';
-import { type InvalidAnswer, judge, type OperatorAnswer } from './operatorDecision.js';
+import { type InvalidAnswer, type OperatorAnswer, judge } from './operatorDecision.js';
 import { savePatterns } from './patternSnapshot.js';
 import type { DecisionStore, OperatorDecisionRecord, QueueItem, ReceivedEvent } from './ports.js';
 import { toVenueEvent } from './venueEvent.js';

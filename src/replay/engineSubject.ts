@@ -1,4 +1,4 @@
-import { DEFAULT_ENGINE_SETTINGS, DecisionEngine, type EngineSettings } from '../decisionMemory/engine.js';
+import { DecisionEngine, DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../decisionMemory/engine.js';
 import type { PatternModule } from '../decisionMemory/modules/module.js';
 import type { ReplaySubject } from './harness.js';
 

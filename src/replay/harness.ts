@@ -3,9 +3,9 @@ import { paramsMatch } from '../decisionMemory/params.js';
 import type { MemoryEvent, Outcome, Truth } from '../decisionMemory/types.js';
 import { type DecisionParams, UNKNOWN_DECISION } from '../venue/types.js';
 import { type InboxItem, inboxLatencies } from './inbox.js';
-import { addResult, type EventResult, emptyTally, type Summary, summarise, type Tally } from './metrics.js';
-import { answer, type OperatorModel, type ReplayProposal } from './operator.js';
-import { type Clause, clausesOf, type OwnExecution } from './safety.js';
+import { type EventResult, type Summary, type Tally, addResult, emptyTally, summarise } from './metrics.js';
+import { type OperatorModel, type ReplayProposal, answer } from './operator.js';
+import { type Clause, type OwnExecution, clausesOf } from './safety.js';
 import type { StreamItem } from './streams.js';
 
 /**

@@ -1,7 +1,7 @@
-import { paramsMatch } from '../decisionMemory/params.js';
 import type { Outcome, Truth } from '../decisionMemory/types.js';
 import { catalogueEntry } from '../venue/catalogue.js';
 import { type DecisionParams, type Tier, UNKNOWN_DECISION } from '../venue/types.js';
+import { paramsMatch } from '../decisionMemory/params.js';
 
 /**
  * The simulated operator of REPLAY.md and the venue scoring: it answers each proposal from the ground truth.

@@ -1,5 +1,5 @@
 import { catalogueEntry } from '../venue/catalogue.js';
-import { type DecisionParams, EXECUTION_TIERS, type ExecutionTier, UNKNOWN_DECISION } from '../venue/types.js';
+import { EXECUTION_TIERS, type DecisionParams, type ExecutionTier, UNKNOWN_DECISION } from '../venue/types.js';
 import type { ExecutionTierUsed } from './operator.js';
 import type { VenueExpectation } from './streams.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decay, EMPTY_RECORD, lowerBound, posteriorMean, withEvidence } from '../../src/decisionMemory/confidence.js';
+import { EMPTY_RECORD, decay, lowerBound, posteriorMean, withEvidence } from '../../src/decisionMemory/confidence.js';
 
 const counts = fc.record({
   successes: fc.integer({ min: 0, max: 500 }),

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DecisionEngine } from '../../src/decisionMemory/engine.js';
-import { textFeatures, vectorise, words } from '../../src/decisionMemory/features.js';
 import { venueModules } from '../../src/decisionMemory/modules/venueModules.js';
 import { ExampleIndex } from '../../src/decisionMemory/textSimilarity.js';
+import { textFeatures, vectorise, words } from '../../src/decisionMemory/features.js';
 import type { TextEvent } from '../../src/decisionMemory/types.js';
 import { parseStream } from '../../src/replay/streams.js';
 

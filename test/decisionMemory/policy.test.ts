@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bandFor, DEFAULT_POLICY, decideTier, type PolicyInput, stricter } from '../../src/decisionMemory/policy.js';
+import { DEFAULT_POLICY, type PolicyInput, bandFor, decideTier, stricter } from '../../src/decisionMemory/policy.js';
 import { EXECUTION_TIERS, TIERS } from '../../src/venue/types.js';
 
 const base: PolicyInput = {

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, createOperator, type OperatorSession, setupAdmin } from '../support/auth.js';
+import { type OperatorSession, createKey, createOperator, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/problems.js';
-import { startRuntime, type TestRuntime } from '../support/runtime.js';
+import { type TestRuntime, startRuntime } from '../support/runtime.js';
 
 const engine = engines[0]!;
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../support/databases.js';
 import { fillPath, fuzzBody, fuzzHeaders, fuzzPathValue, fuzzQuery, sendableHeaders } from '../support/fuzz.js';
 import { expectProblem } from '../support/problems.js';
-import { startRuntime, type TestRuntime } from '../support/runtime.js';
+import { type TestRuntime, startRuntime } from '../support/runtime.js';
 
 const engine = engines[0]!;
 

@@ -5,7 +5,7 @@ import { ProblemError, problems } from '../../src/kernel/problems.js';
 import { createLogger } from '../../src/logging.js';
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/problems.js';
-import { startRuntime, type TestRuntime } from '../support/runtime.js';
+import { type TestRuntime, startRuntime } from '../support/runtime.js';
 
 for (const engine of engines) {
   describe(`system routes on ${engine.name}`, () => {

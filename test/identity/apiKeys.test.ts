@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, createKey, login, type OperatorSession, sampleEvent, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
+import { ADMIN, type OperatorSession, createKey, login, sampleEvent, setupAdmin } from '../support/auth.js';
 import { expectProblem } from '../support/problems.js';
-import { startRuntime, TEST_SECRETS, type TestRuntime } from '../support/runtime.js';
+import { TEST_SECRETS, type TestRuntime, startRuntime } from '../support/runtime.js';
 
 const DAY = 86_400_000;
 

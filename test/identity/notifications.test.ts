@@ -1,11 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutbox, slackSink, webhookSignature, webhookSink } from '../../src/notifications/outbox.js';
 import { outboxStore } from '../../src/store/notifications/outbox.js';
 import { engines } from '../support/databases.js';
-import { startRuntime, type TestRuntime } from '../support/runtime.js';
+import { type TestRuntime, startRuntime } from '../support/runtime.js';
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;

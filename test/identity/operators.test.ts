@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, createOperator, login, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
+import { ADMIN, createOperator, login, setupAdmin } from '../support/auth.js';
 import { expectProblem } from '../support/problems.js';
-import { startRuntime, type TestRuntime } from '../support/runtime.js';
+import { type TestRuntime, startRuntime } from '../support/runtime.js';
 
 async function auditActions(rt: TestRuntime): Promise<string[]> {
   const r = await sql<{ action: string }>`select action from compliance_log order by seq`.execute(rt.database.db);

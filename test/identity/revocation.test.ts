@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { manualClock } from '../../src/kernel/clock.js';
 import { createLogger } from '../../src/logging.js';
-import { buildRuntime, type Runtime } from '../../src/main.js';
+import { type Runtime, buildRuntime } from '../../src/main.js';
 import { openDatabase } from '../../src/store/database.js';
-import { type CreatedKey, createKey, type OperatorSession, sampleEvent, setupAdmin } from '../support/auth.js';
+import { type CreatedKey, type OperatorSession, createKey, sampleEvent, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/problems.js';
-import { startRuntime, TEST_SECRETS, type TestRuntime } from '../support/runtime.js';
+import { TEST_SECRETS, type TestRuntime, startRuntime } from '../support/runtime.js';
 
 const postgres = engines.find((e) => e.name === 'postgres');
 const redisUrl = process.env.REDIS_URL;

@@ -5,8 +5,8 @@ import { createAgentWebhook } from '../../src/integrations/agent/agentWebhook.js
 import { agentSignatureHeaders, verifyAgentSignature } from '../../src/integrations/agent/signature.js';
 import { Secret } from '../../src/integrations/secret.js';
 import { ctx, within } from './context.js';
-import { type AgentBehaviour, startFakeAgent } from './fakes/fakeAgent.js';
 import { closedPort, type FakeServer } from './fakes/fakeHttp.js';
+import { type AgentBehaviour, startFakeAgent } from './fakes/fakeAgent.js';
 
 const SECRET = 'agent-shared-secret-Dartmouth-7f3a';
 let agent: FakeServer;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallContext, DeviceAction, DeviceCommand } from '../../src/actions/ports.js';
+import type { Clock } from '../../src/kernel/clock.js';
 import { createNinjaOneScripts, type NinjaOneConfig } from '../../src/integrations/ninjaOne/runScript.js';
 import { Secret } from '../../src/integrations/secret.js';
-import type { Clock } from '../../src/kernel/clock.js';
 import { closedPort } from './fakes/fakeHttp.js';
 import { type FakeNinjaOne, startFakeNinjaOne } from './fakes/fakeNinjaOne.js';
 

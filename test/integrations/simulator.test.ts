@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CallContext, DeviceAction, DeviceCommand } from '../../src/actions/ports.js';
 import { classifyDeviceLine } from '../../src/intake/deviceLine.js';
+import { manualClock } from '../../src/kernel/clock.js';
 import { nextRandom } from '../../src/integrations/simulator/prng.js';
 import { createSimulatedVenue } from '../../src/integrations/simulator/simulatedVenue.js';
 import { advanceVenue, applyCommand, createVenueState, DEFAULT_RATES } from '../../src/integrations/simulator/venueModel.js';
-import { manualClock } from '../../src/kernel/clock.js';
 
 const START = new Date('2026-03-01T00:00:00Z');
 const LOCATIONS = [

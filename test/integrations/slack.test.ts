@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Secret } from '../../src/integrations/secret.js';
 import { createSlackAlerter } from '../../src/integrations/slack/slackWebhook.js';
+import { Secret } from '../../src/integrations/secret.js';
 import { ctx, within } from './context.js';
 import type { FakeServer } from './fakes/fakeHttp.js';
 import { closedPort } from './fakes/fakeHttp.js';

@@ -3,11 +3,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/main.js';
 import { eventStore } from '../../src/store/events/events.js';
-import { type CreatedKey, createKey, createOperator, type OperatorSession, setupAdmin } from '../support/auth.js';
+import { type CreatedKey, type OperatorSession, createKey, createOperator, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/problems.js';
-import { startRuntime, type TestRuntime } from '../support/runtime.js';
-import { answer, auditActions, RESET_BAY_3, read, restartOn, submit, submitAndRead, TRACKMAN } from './helpers.js';
+import { type TestRuntime, startRuntime } from '../support/runtime.js';
+import { RESET_BAY_3, TRACKMAN, answer, auditActions, read, restartOn, submit, submitAndRead } from './helpers.js';
 
 for (const engine of engines) {
   describe(`decision stage on ${engine.name}`, () => {

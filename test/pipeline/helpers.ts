@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging.js';
-import { buildRuntime, type Runtime } from '../../src/main.js';
+import { type Runtime, buildRuntime } from '../../src/main.js';
 import type { CreatedKey, OperatorSession } from '../support/auth.js';
 import { TEST_SECRETS, type TestRuntime } from '../support/runtime.js';
 

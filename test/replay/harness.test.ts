@@ -3,7 +3,7 @@ import type { MemoryEvent } from '../../src/decisionMemory/types.js';
 import { type ReplaySubject, runReplay } from '../../src/replay/harness.js';
 import { inboxLatencies } from '../../src/replay/inbox.js';
 import { wilson } from '../../src/replay/metrics.js';
-import { answer, type ReplayProposal } from '../../src/replay/operator.js';
+import { type ReplayProposal, answer } from '../../src/replay/operator.js';
 import { clausesOf } from '../../src/replay/safety.js';
 import { parseStream } from '../../src/replay/streams.js';
 

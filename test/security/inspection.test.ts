@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, type CreatedKey, createKey, login, type OperatorSession, sampleEvent, setupAdmin } from '../support/auth.js';
+import { ADMIN, type CreatedKey, type OperatorSession, createKey, login, sampleEvent, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/problems.js';
-import { startRuntime, type TestRuntime } from '../support/runtime.js';
+import { type TestRuntime, startRuntime } from '../support/runtime.js';
 
 const engine = engines[0]!;
 

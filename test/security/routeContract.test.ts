@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logging.js';
-import { assertRouteContract, RouteContractError } from '../../src/security/guard/routeContract.js';
+import { RouteContractError, assertRouteContract } from '../../src/security/guard/routeContract.js';
 
 const Q = Type.Object({}, { additionalProperties: false });
 const R = { 200: Type.Object({ ok: Type.Boolean() }) };

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeclaredRoute } from '../../src/http/app.js';
 import { SCOPES } from '../../src/security/apiKeys/scopes.js';
 import { PUBLIC_PURPOSES, roleRank } from '../../src/security/guard/routeContract.js';
-import { ADMIN, type CreatedKey, createKey, createOperator, login, type OperatorSession, setupAdmin } from '../support/auth.js';
+import { ADMIN, type CreatedKey, type OperatorSession, createKey, createOperator, login, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/problems.js';
-import { startRuntime, type TestRuntime } from '../support/runtime.js';
+import { type TestRuntime, startRuntime } from '../support/runtime.js';
 
 const engine = engines[0]!;
 const UUID = '00000000-0000-4000-8000-000000000001';

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../support/databases.js';
-import { startRuntime, type TestRuntime } from '../support/runtime.js';
+import { type TestRuntime, startRuntime } from '../support/runtime.js';
 
 for (const engine of engines) {
   describe(`audit chain in compliance_log on ${engine.name}`, () => {

@@ -1,7 +1,7 @@
 import { parseConfig } from '../../src/config/config.js';
 import { type ManualClock, manualClock } from '../../src/kernel/clock.js';
 import { createLogger } from '../../src/logging.js';
-import { buildRuntime, type Runtime } from '../../src/main.js';
+import { type Runtime, buildRuntime } from '../../src/main.js';
 import type { TestDatabase, TestEngine } from './databases.js';
 
 export interface TestRuntime extends Runtime {

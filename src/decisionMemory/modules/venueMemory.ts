@@ -1,8 +1,8 @@
 import { classifyDeviceLine, unitKey } from '../../intake/deviceLine.js';
 import { locationFromDeviceId, observeLocations } from '../../intake/locationDirectory.js';
 import { type EventParams, resolveParams } from '../../intake/params.js';
-import { blockingGuard, GUARD_FALLBACK } from '../../venue/guards.js';
-import { deviceOutageVerdict, type FaultSighting, type OutageVerdict, rememberFault } from '../../venue/outage.js';
+import { GUARD_FALLBACK, blockingGuard } from '../../venue/guards.js';
+import { type FaultSighting, type OutageVerdict, deviceOutageVerdict, rememberFault } from '../../venue/outage.js';
 import type { LoggedAction, VenueEvent, VenueLocation } from '../../venue/types.js';
 import { type IncidentLink, type Sighting, linkIncident, rememberSighting } from '../incidents.js';
 import type { GuardBlock } from './module.js';

@@ -1,14 +1,14 @@
-import { paramsForDecision } from '../../intake/decisionParams.js';
-import { classifyDeviceLine } from '../../intake/deviceLine.js';
-import { detectEmergency } from '../../intake/emergency.js';
-import { bookingWindow, isUnlockAllowed } from '../../venue/bookingWindow.js';
 import { catalogueEntry } from '../../venue/catalogue.js';
+import { paramsForDecision } from '../../intake/decisionParams.js';
+import { detectEmergency } from '../../intake/emergency.js';
+import { classifyDeviceLine } from '../../intake/deviceLine.js';
+import { bookingWindow, isUnlockAllowed } from '../../venue/bookingWindow.js';
 import { outageOpen, rebootLimitReached, resetLimitReached, unlockCapReached } from '../../venue/guards.js';
 import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION, type VenueEvent } from '../../venue/types.js';
-import { isVenueEvent, type MemoryEvent, type Truth } from '../types.js';
+import { type MemoryEvent, type Truth, isVenueEvent } from '../types.js';
 import { decisionModule } from './decisionModule.js';
 import type { GuardBlock, PatternModule } from './module.js';
-import { guardLog, VenueMemory, type VenueMemoryState, venueGuard } from './venueMemory.js';
+import { VenueMemory, type VenueMemoryState, guardLog, venueGuard } from './venueMemory.js';
 
 /**
  * The venue's pattern modules over one shared VenueMemory:

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { LiveFigures } from '../../execution/liveFigures.js';
 import type { ExecutionRecord } from '../../execution/ports.js';
-import { actorOf, canAccessLocation, type Principal } from '../../identity/operator.js';
+import { type Principal, actorOf, canAccessLocation } from '../../identity/operator.js';
 import { problems } from '../../kernel/problems.js';
 import type { DecisionPipeline } from '../../pipeline/decisionPipeline.js';
 import type { QueueItem, StoredPattern } from '../../pipeline/ports.js';

@@ -6,7 +6,7 @@ import { problems } from '../../kernel/problems.js';
 import type { HttpApp } from '../app.js';
 import { clearSessionCookies, principalOf, setSessionCookies } from '../auth.js';
 import { sendProblem } from '../problem.js';
-import { EmptyBody, IdParams, iso, NoQuery, Strict } from '../schemas.js';
+import { EmptyBody, IdParams, NoQuery, Strict, iso } from '../schemas.js';
 
 const RoleT = Type.Union([Type.Literal('viewer'), Type.Literal('operator'), Type.Literal('supervisor'), Type.Literal('admin')]);
 const Locations = Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 50 }), Type.Null()]);

@@ -13,7 +13,7 @@ import type { HttpApp } from '../app.js';
 import { principalOf } from '../auth.js';
 import { sendProblem } from '../problem.js';
 import { keepRawJsonBody } from '../rawBody.js';
-import { IdParams, iso, NoQuery, NullableTimestamp, Strict } from '../schemas.js';
+import { IdParams, NoQuery, NullableTimestamp, Strict, iso } from '../schemas.js';
 
 const ScopeT = Type.String({ enum: [...SCOPES] });
 const KeyView = Type.Object({

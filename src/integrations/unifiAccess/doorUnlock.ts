@@ -1,4 +1,5 @@
-import type { CallContext, CommandResult, DeviceCommand, DeviceIntegration, FailureReason } from '../../actions/ports.js';
+import type { CallContext, CommandResult, DeviceCommand, DeviceIntegration } from '../../actions/ports.js';
+import type { FailureReason } from '../../actions/ports.js';
 import { httpCall, isRecord, parseJson } from '../httpCall.js';
 import { classifyAttempt, failed, statusFailure, succeeded, unconfirmed } from '../outcome.js';
 import type { Secret } from '../secret.js';

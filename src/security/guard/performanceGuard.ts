@@ -5,12 +5,12 @@ import type { SecurityEventStore } from '../../store/security/securityEvents.js'
 import {
   DEFAULT_HYSTERESIS,
   type Hysteresis,
-  nextShedState,
   type PressureLimits,
   type PressureSample,
-  pressureOf,
   type ShedLevel,
   type ShedState,
+  nextShedState,
+  pressureOf,
   shedRetryAfterSeconds,
   sheds,
 } from './loadShedding.js';

@@ -1,8 +1,8 @@
 import { type Collector, judgeKey, judgeValue, newCollector, verdictOf, walk } from './collect.js';
 import { parseQueryString } from './keyPath.js';
 import type { InspectorPolicy, RequestLocation, Verdict } from './types.js';
-import { xmlStrings } from './xmlText.js';
 import { judgeXss } from './xss/judge.js';
+import { xmlStrings } from './xmlText.js';
 
 /**
  * Inspects one string placed at `location` of a request, parsing it as that location would be

@@ -1,4 +1,4 @@
-import { applySignal, freshTrust, multiplierAt, observeResponse, type RiskSignal, type TrustChange, type TrustState } from './trust.js';
+import { type RiskSignal, type TrustChange, type TrustState, applySignal, freshTrust, multiplierAt, observeResponse } from './trust.js';
 
 /**
  * Trust states of the clients this instance has seen (addresses as `ip:…`, principals as `key:…`/`operator:…`),

@@ -191,7 +191,8 @@ export function executionStore(db: Kysely<DB>): ExecutionStore {
       });
     },
     async finish(id, instance, f) {
-      const r = await db
+      return db.transaction().execute(async (tx) => {
+      const r = await tx
         .updateTable('executions')
         .set((eb) => ({
           state: f.state,
@@ -213,7 +214,11 @@ export function executionStore(db: Kysely<DB>): ExecutionStore {
         .where('claimed_by', '=', instance)
         .returningAll()
         .executeTakeFirst();
+      if (r && f.resolveProposal) {
+        await tx.updateTable('pattern_matches').set({ resolved_at: f.at }).where('event_id', '=', r.event_id).where('resolved_at', 'is', null).execute();
+      }
       return r ? record(r) : null;
+      });
     },
     async retry(id, instance, at, result) {
       const r = await db

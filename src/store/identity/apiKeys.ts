@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import type { ApiKeyRecord, KeyState, RevokeReason } from '../../security/apiKeys/key.js';
 import type { Scope } from '../../security/apiKeys/scopes.js';
 import type { ApiKeysTable, DB } from '../schema.js';

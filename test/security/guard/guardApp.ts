@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
-import { createHttpApp, type HttpApp } from '../../../src/http/app.js';
+import { type HttpApp, createHttpApp } from '../../../src/http/app.js';
 import { sheddingHooks } from '../../../src/http/shedding.js';
 import type { Clock } from '../../../src/kernel/clock.js';
 import { createLogger } from '../../../src/logging.js';
 import { DEFAULT_LOOP_LIMITS, type Hysteresis } from '../../../src/security/guard/loadShedding.js';
-import { createPerformanceGuard, type PerformanceGuard } from '../../../src/security/guard/performanceGuard.js';
+import { type PerformanceGuard, createPerformanceGuard } from '../../../src/security/guard/performanceGuard.js';
 import type { Sampler } from '../../../src/security/guard/sampler.js';
 import type { Database } from '../../../src/store/database.js';
 import { performanceMetricStore } from '../../../src/store/performance/performanceMetrics.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HYSTERESIS as H, nextShedState, pressureOf, type ShedLevel, type ShedState, sheds } from '../../../src/security/guard/loadShedding.js';
+import { DEFAULT_HYSTERESIS as H, type ShedLevel, type ShedState, nextShedState, pressureOf, sheds } from '../../../src/security/guard/loadShedding.js';
 import type { RoutePriority } from '../../../src/security/guard/routeContract.js';
 
 const level = fc.constantFrom<ShedLevel>(0, 1, 2, 3);

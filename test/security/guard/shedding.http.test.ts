@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../../src/kernel/clock.js';
-import type { PressureSample } from '../../../src/security/guard/loadShedding.js';
 import { DEFAULT_HYSTERESIS } from '../../../src/security/guard/loadShedding.js';
+import type { PressureSample } from '../../../src/security/guard/loadShedding.js';
 import { engines, type TestDatabase } from '../../support/databases.js';
 import { type GuardApp, guardApp } from './guardApp.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSql } from '../../../src/security/inspector/sql/judge.js';
 import { lexSql } from '../../../src/security/inspector/sql/lexer.js';
-import { scanTags } from '../../../src/security/inspector/xss/htmlScan.js';
+import { judgeSql } from '../../../src/security/inspector/sql/judge.js';
 import { judgeXss } from '../../../src/security/inspector/xss/judge.js';
+import { scanTags } from '../../../src/security/inspector/xss/htmlScan.js';
 
 const shape = (s: string, q: '' | "'" | '"'): string => lexSql(s, q).map((t) => t.t).join('');
 

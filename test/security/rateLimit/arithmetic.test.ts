@@ -4,7 +4,7 @@ import { BAN, banDurationMs, banRemainingMs } from '../../../src/security/rateLi
 import { subjectsOf } from '../../../src/security/rateLimit/clientAddress.js';
 import { type LimitReading, policyHeader, rateLimitHeader, retryAfterSeconds, tightest } from '../../../src/security/rateLimit/headers.js';
 import { effectivePoints, nominalWindow, storeCeiling } from '../../../src/security/rateLimit/layers.js';
-import { applySignal, freshTrust, multiplierAt, observeResponse, type RiskSignal, TRUST } from '../../../src/security/rateLimit/trust.js';
+import { type RiskSignal, TRUST, applySignal, freshTrust, multiplierAt, observeResponse } from '../../../src/security/rateLimit/trust.js';
 
 const signals: RiskSignal[] = ['injection_attempt', 'auth_failure_burst', 'repeated_429'];
 const multiplier = fc.double({ min: TRUST.min, max: TRUST.max, noNaN: true });

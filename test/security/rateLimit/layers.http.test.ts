@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, type OperatorSession, setupAdmin } from '../../support/auth.js';
+import { type OperatorSession, createKey, setupAdmin } from '../../support/auth.js';
 import { engines } from '../../support/databases.js';
-import { startRuntime, type TestRuntime } from '../../support/runtime.js';
+import { type TestRuntime, startRuntime } from '../../support/runtime.js';
 
 const engine = engines[0]!;
 const WINDOW = { SECURITY_RATE_LIMIT_MAX: '20', SECURITY_RATE_LIMIT_WINDOW: '60000' };

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupAdmin } from '../../support/auth.js';
 import { engines } from '../../support/databases.js';
-import { startRuntime, type TestRuntime } from '../../support/runtime.js';
+import { type TestRuntime, startRuntime } from '../../support/runtime.js';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
