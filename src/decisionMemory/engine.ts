@@ -11,13 +11,13 @@ import type { ForcedDecision, PatternModule } from './modules/module.js';
 import { isMultiIssue } from './multiIssue.js';
 import { paramsMatch } from './params.js';
 import {
-  applyOutcome,
-  approvedByHuman,
   DEFAULT_PATTERN_SETTINGS,
-  newPattern,
   type OperatorHold,
   type PatternRecord,
   type PatternSettings,
+  applyOutcome,
+  approvedByHuman,
+  newPattern,
   patternState,
   reliability,
   suggestReliability,
