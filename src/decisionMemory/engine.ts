@@ -62,7 +62,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   index: DEFAULT_INDEX_OPTIONS,
   calibrator: DEFAULT_CALIBRATOR_OPTIONS,
   neighbours: 8,
-  rehearsal: 4,
+  rehearsal: 8,
   seed: 20_251,
   autoExecution: true,
 };
