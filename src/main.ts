@@ -8,6 +8,7 @@ import { createAuditStore } from './store/audit/auditStore.js';
 import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
+import { formBodies } from './http/formBody.js';
 import { rateLimitHooks } from './http/rateLimit.js';
 import { sheddingHooks } from './http/shedding.js';
 import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
@@ -17,6 +18,8 @@ import { performanceMetricStore } from './store/performance/performanceMetrics.j
 import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js';
 import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
 import { securityEventStore } from './store/security/securityEvents.js';
+import { securityDashboardStore } from './store/security/dashboard.js';
+import { securityRoutes } from './http/routes/security.js';
 import { auditRoutes, verificationCache } from './http/routes/audit.js';
 import { decisionRoutes } from './http/routes/decisions.js';
 import { eventRoutes } from './http/routes/events.js';
@@ -63,7 +66,17 @@ import { type LiveFeed, createLiveFeed } from './live/feed.js';
 import type { StoredEvent } from './store/events/events.js';
 import { bookingDirectory, bookingStore } from './store/venue/bookings.js';
 import { type ThreadAttachment, attachMessage, threadStore } from './store/venue/threads.js';
-import type { BookingDirectory, ThreadDirectory, ThreadMessages } from './venue/ports.js';
+import type { BookingDirectory, ReplyTemplates, TicketDesk, ThreadDirectory, ThreadMessages } from './venue/ports.js';
+import { locationRoutes } from './http/routes/locations.js';
+import { openPhoneWebhookRoutes } from './http/routes/openPhoneWebhook.js';
+import { templateRoutes } from './http/routes/templates.js';
+import { ticketRoutes } from './http/routes/tickets.js';
+import { Secret } from './integrations/secret.js';
+import { createTicketDesk } from './pipeline/ticketDesk.js';
+import { locationStore } from './store/venue/locations.js';
+import { templateStore } from './store/venue/templates.js';
+import { ticketStore } from './store/venue/tickets.js';
+import { webhookReceipts } from './store/venue/webhookReceipts.js';
 // execution (issue 5)
 import { type Executor, DEFAULT_EXECUTOR_SETTINGS, createExecutor } from './execution/executor.js';
 import { liveFigures } from './execution/liveFigures.js';
@@ -100,6 +113,8 @@ export interface Runtime {
   readonly venue: {
     readonly bookings: BookingDirectory;
     readonly threads: ThreadDirectory & ThreadMessages;
+    readonly templates: ReplyTemplates;
+    readonly tickets: TicketDesk & { checkSla(): Promise<number> };
     /** Resolves when the audits intake started after its responses are written. */
     settled(): Promise<void>;
   };
@@ -264,6 +279,34 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       track(entry.catch((err: unknown) => logger.error({ err, threadId: thread.threadId }, 'auditing an emergency escalation failed')));
     }
   };
+  // The port execution uses: every change reaches the console, and an escalation or resolution is audited.
+  const publishThread = async (id: string) => {
+    const t = await threads.byId(id);
+    if (t) feed.publish({ topic: 'thread.updated', location: t.location, data: { threadId: t.id, state: t.state, automationPaused: t.automationPaused } });
+    return t;
+  };
+  const threadPort: ThreadDirectory & ThreadMessages = {
+    ofEvent: (eventId) => threads.ofEvent(eventId),
+    async recordOutgoing(threadId, message) {
+      await threads.recordOutgoing(threadId, message);
+      await publishThread(threadId);
+    },
+    async transition(threadId, to, at) {
+      const out = await threads.move(threadId, to, at);
+      if (out.kind !== 'moved') return false;
+      await publishThread(threadId);
+      if (to === 'escalated' || to === 'resolved') {
+        const action = to === 'escalated' ? 'thread.escalated' : 'thread.resolved';
+        await audit.record({ action, actor: { type: 'system', id: 'execution' }, resource: { type: 'thread', id: threadId }, location: out.thread.location, body: { from: out.from, to, automationPaused: out.thread.automationPaused } });
+      }
+      return true;
+    },
+  };
+  const locations = locationStore(database.db);
+  const templates = templateStore(database.db, { bookingUrl: config.venue.bookingUrl });
+  const tickets = ticketStore(database.db, randomUUID);
+  const ticketDesk = createTicketDesk({ tickets, audit, feed, notify: (n) => outbox.notify(n), clock });
+  const openPhoneReceipts = webhookReceipts(database.db, 'openphone');
   const venueTimeouts = async () => {
     const timedOut = await threads.timeOutInactive(clock.now());
     for (const t of timedOut) feed.publish({ topic: 'thread.updated', location: t.location, data: { threadId: t.id, state: t.state, automationPaused: t.automationPaused } });
@@ -292,7 +335,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     breakers: breakerStore(database.db),
     killSwitches,
     integrations,
-    venue: { bookings: bookingDirectory(database.db), threads, messages: threads },
+    venue: { bookings: bookingDirectory(database.db), threads: threadPort, messages: threadPort, templates, tickets: ticketDesk },
     events: { byId: (id) => events.byId(id) },
     learn: (step) => decisions.executed(step),
     audit,
@@ -328,6 +371,9 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'decisions.sweep', everyMs: 5_000, run: () => decisions.handle.sweep() },
       { name: 'threads.timeout', everyMs: 60_000, run: venueTimeouts },
       { name: 'executions.run-due', everyMs: 1_000, run: () => runner.runDue() },
+      { name: 'tickets.sla', everyMs: 30_000, run: () => ticketDesk.checkSla() },
+      // Past the signature tolerance (5 min) a replay is stale anyway: a day of receipts is plenty.
+      { name: 'webhooks.prune-receipts', everyMs: 3_600_000, run: () => openPhoneReceipts.prune(new Date(clock.now().getTime() - 24 * 3_600_000)) },
     ],
     logger,
   );
@@ -337,7 +383,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     devErrors: config.devErrors,
     setup,
     trustProxy: config.trustedProxies,
-    hooks: [sheddingHooks({ guard, enabled: () => flags.get('performanceGuard') }), rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
+    hooks: [formBodies(), sheddingHooks({ guard, enabled: () => flags.get('performanceGuard') }), rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
     routes: [
       systemRoutes({ readiness, version: VERSION }),
       identityRoutes({ operators, setupRequired: async () => !(await setup.isComplete()) }),
@@ -356,11 +402,26 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
         },
       }),
       auditRoutes({ audit, verification, clock }),
+      securityRoutes({ reader: securityDashboardStore(database.db), verification, clock }),
       // venue records
       bookingRoutes({ bookings, audit, clock }),
       threadRoutes({ threads, events, audit, feed, clock, sendReply }),
       // execution
       executionRoutes({ store: executions, killSwitches, audit, clock }),
+      locationRoutes({ locations, audit, clock }),
+      templateRoutes({ templates, locationExists: async (name) => (await locations.byName(name))?.name ?? null, audit, clock }),
+      ticketRoutes({ tickets, desk: ticketDesk, clock }),
+      openPhoneWebhookRoutes({
+        events,
+        onAccepted: accepted,
+        signingKey: config.secrets.openPhoneWebhookSecret === null ? null : new Secret(config.secrets.openPhoneWebhookSecret),
+        seen: openPhoneReceipts,
+        forget: (id) => openPhoneReceipts.forget(id),
+        clock,
+        locationOfLine: async (to) => (await locations.byOpenPhoneNumber(to))?.name ?? null,
+        activeBooking: (customer, location, at) => bookingDirectory(database.db).activeFor(customer, location, at),
+        onUnknownLine: () => logger.warn('openphone: a message arrived on a line no location carries; stored without a location'),
+      }),
     ],
   });
   if (overrides.scheduler === true) scheduler.start();
@@ -383,7 +444,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     app,
     decisions,
     feed,
-    venue: { bookings: bookingDirectory(database.db), threads, settled: () => Promise.all([...inFlight]).then(() => undefined) },
+    venue: { bookings: bookingDirectory(database.db), threads: threadPort, templates, tickets: ticketDesk, settled: () => Promise.all([...inFlight]).then(() => undefined) },
     executor: runner,
     executions,
     killSwitches,

@@ -28,6 +28,8 @@ export interface Config {
     readonly auditSigningKey: string | null;
     readonly auditHmacKey: string | null;
     readonly leakReportSecret: string | null;
+    /** OpenPhone webhook signing key (base64, as OpenPhone shows it); null = the webhook accepts nothing. */
+    readonly openPhoneWebhookSecret: string | null;
   };
   readonly keys: { readonly graceDays: number; readonly maxLifetimeDays: number; readonly env: 'live' | 'test' };
   readonly notify: {
@@ -44,6 +46,8 @@ export interface Config {
     readonly bookingLink: string;
     readonly simulatorLocations: readonly { readonly name: string; readonly code: string; readonly bays: number }[];
   };
+  /** Venue records: the booking link templates use where a location has none of its own. */
+  readonly venue: { readonly bookingUrl: string | null };
 }
 
 export class ConfigError extends Error {
@@ -129,6 +133,14 @@ function simulatorLocations(env: Env): { name: string; code: string; bays: numbe
   });
 }
 
+/** A base64 key of at least 16 bytes; the error names the variable, never the value. */
+function base64Secret(env: Env, name: string): string | null {
+  const raw = read(env, name);
+  if (raw === undefined) return null;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, 'base64').length < 16) throw new ConfigError(name, 'a base64 key of at least 16 bytes', '[redacted]');
+  return raw;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
@@ -175,6 +187,7 @@ export function parseConfig(env: Env): Config {
       auditSigningKey: read(env, 'AUDIT_SIGNING_KEY') ?? null,
       auditHmacKey: read(env, 'AUDIT_HMAC_KEY') ?? null,
       leakReportSecret: read(env, 'LEAK_REPORT_SECRET') ?? null,
+      openPhoneWebhookSecret: base64Secret(env, 'OPENPHONE_WEBHOOK_SECRET'),
     }),
     keys: Object.freeze({
       graceDays: num(env, 'API_KEY_GRACE_DAYS', 7, 0, 90, true),
@@ -194,5 +207,6 @@ export function parseConfig(env: Env): Config {
       bookingLink: url(env, 'BOOKING_LINK_URL', ['http:', 'https:']) ?? 'https://book.clubos.example',
       simulatorLocations: Object.freeze(simulatorLocations(env)),
     }),
+    venue: Object.freeze({ bookingUrl: url(env, 'BOOKING_URL', ['http:', 'https:']) }),
   });
 }

@@ -187,8 +187,9 @@ export function createExecutor(deps: ExecutorDeps) {
     return { result, integrationId: sender.id };
   };
 
+  // The location's own values (its booking site) first; the configured booking link only where it has none.
   const render = async (location: string, key: string): Promise<string | null> =>
-    (await deps.venue.templates?.render(location, key, { location, booking_link: settings.bookingLink })) ?? null;
+    (await deps.venue.templates?.render(location, key, {})) ?? (await deps.venue.templates?.render(location, key, { booking_link: settings.bookingLink })) ?? null;
 
   const escalateThread = async (eventId: string) => {
     const thread = await deps.venue.threads?.ofEvent(eventId);

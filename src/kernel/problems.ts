@@ -201,10 +201,10 @@ export const problems = define({
     status: 503,
     description: 'This instance has no signing secret for that webhook (OPENPHONE_WEBHOOK_SECRET), so it accepts no deliveries.',
   },
-  'webhook-line-unknown': {
-    title: 'Phone line unknown',
-    status: 422,
-    description: 'The message was sent to a number no location carries (PUT it on the location as openphoneNumber).',
+  'webhook-replayed': {
+    title: 'Webhook delivery replayed',
+    status: 409,
+    description: 'A delivery with this event id was accepted before (on any instance); it was not processed again.',
   },
 });
 

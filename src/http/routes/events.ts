@@ -74,7 +74,8 @@ export function eventRoutes<A>(deps: { events: EventStore<A>; clock: Clock; onAc
       {
         bodyLimit: 64 * 1024,
         // Customer texts are data, stored verbatim and never executed: detections are flagged, not blocked.
-        config: { auth: { scopes: ['events:write'] }, priority: 'integration', inspect: 'flag' },
+        // Form bodies too: SMS gateways and device bridges that can only post forms.
+        config: { auth: { scopes: ['events:write'] }, priority: 'integration', inspect: 'flag', form: true },
         schema: {
           tags: ['events'],
           summary: 'Submit a customer message or device event (Idempotency-Key header recommended)',
