@@ -276,7 +276,8 @@ export function createExecutor(deps: ExecutorDeps) {
     }
   };
 
-  const execute = async (row: ExecutionRecord): Promise<void> => {
+  const execute = async (claimed: ExecutionRecord): Promise<void> => {
+    let row = claimed;
     const event = await deps.events.byId(row.eventId);
     const effect = effectOf(row.decision);
     if (event === null || effect === null) {
@@ -291,9 +292,10 @@ export function createExecutor(deps: ExecutorDeps) {
       deps.venue.threads?.ofEvent(event.id) ?? Promise.resolve(null),
       row.decision === 'unlock_door' && location !== undefined ? bookingFor(event, location) : Promise.resolve(null),
     ]);
+    const params = row.decision === 'unlock_door' && booking !== null ? { ...row.params, bookingId: booking.id } : row.params;
     const check = checkExecution({
       decision: row.decision,
-      params: row.decision === 'unlock_door' && booking !== null ? { ...row.params, bookingId: booking.id } : row.params,
+      params,
       tier: row.tier,
       origin: row.origin,
       at: now,
@@ -306,6 +308,11 @@ export function createExecutor(deps: ExecutorDeps) {
     if (check.kind === 'refused') {
       await refuse(row, event, check.reason);
       return;
+    }
+    // The booking an unlock opens is part of what ran: the once-per-booking guard reads it back.
+    if (params !== row.params) {
+      await store.refine(row.id, settings.instance, params, now);
+      row = { ...row, params };
     }
     if (row.attempts === 1) {
       await deps.audit.record({

@@ -89,6 +89,8 @@ export interface ExecutionStore {
   finish(id: string, instance: string, f: Finish): Promise<ExecutionRecord | null>;
   /** running (claimed by this instance) → pending, for an idempotent retry. */
   retry(id: string, instance: string, at: Date, result: CommandResult): Promise<ExecutionRecord | null>;
+  /** Fills parameters the check resolved (an unlock's booking), on a row this instance runs, before it acts. */
+  refine(id: string, instance: string, params: DecisionParams, at: Date): Promise<void>;
   /** running (claimed by this instance) → cancelled: the pre-execution check refused it, nothing was sent. */
   refuse(id: string, instance: string, reason: string, at: Date): Promise<ExecutionRecord | null>;
   /** The system's own action log at a location since `since` (executions that may have acted, escalations), without `exclude`. */

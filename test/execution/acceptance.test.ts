@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CreatedKey, type OperatorSession, createKey, createOperator, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
@@ -151,6 +152,59 @@ for (const engine of engines) {
       expectProblem(await rt.app.inject({ method: 'DELETE', url: '/v1/admin/kill-switches/location/Dartmouth', headers: admin.headers }), 404);
       expect((await auditBodies(rt, 'killswitch.changed')).map((b) => b.on)).toEqual([true, false]);
       expect((await decideReset('c-5002')).state).toBe('succeeded');
+    });
+
+    it('an unlock without a booking is refused and the booking link is sent instead; inside the booking window it opens once', async () => {
+      rt.clock.advance(2 * HOUR);
+      const door = (customer: string) => ({ kind: 'message', channel: 'sms', from: customer, location: 'Dartmouth', text: 'the door is locked, cant get in' });
+      const { id } = await submit(rt, key, door('c-6001'));
+      await settle(rt);
+      expect((await answer(rt, operator, id, { kind: 'decide', decision: 'unlock_door', params: { location: 'Dartmouth' } })).statusCode).toBe(201);
+      await settle(rt);
+      const rows = (await executionsOf(rt, operator, id)).map((x) => [x.decision, x.state, x.cancelReason]);
+      expect(rows.sort()).toEqual([
+        ['send_booking_link', 'succeeded', null],
+        ['unlock_door', 'cancelled', 'no_valid_booking'],
+      ]);
+      const sent = rt.simulator.outbox().filter((m) => m.to === 'c-6001');
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.text).toMatch(/book a bay at Dartmouth/);
+      expect(await outgoing(rt, 'c-6001')).toEqual([sent[0]!.text]);
+
+      const platform = await createKey(rt, await setupAdminAgain(rt), ['bookings:write']);
+      const starts = new Date(rt.clock.now().getTime() + 10 * 60_000);
+      const booked = await rt.app.inject({
+        method: 'POST',
+        url: '/v1/bookings',
+        headers: platform.headers,
+        payload: { id: 'bk-e2e-1', location: 'Dartmouth', bay: 2, customer: 'c-6002', starts_at: starts.toISOString(), ends_at: new Date(starts.getTime() + HOUR).toISOString() },
+      });
+      expect(booked.statusCode, booked.body).toBeLessThan(300);
+      const first = await submit(rt, key, door('c-6002'));
+      await settle(rt);
+      expect((await answer(rt, operator, first.id, { kind: 'decide', decision: 'unlock_door', params: { location: 'Dartmouth' } })).statusCode).toBe(201);
+      await settle(rt);
+      expect((await executionsOf(rt, operator, first.id)).map((x) => x.state)).toEqual(['succeeded']);
+      expect(rt.simulator.outbox().filter((m) => m.to === 'c-6002').map((m) => m.text)).toEqual([expect.stringMatching(/door is unlocked/)]);
+      // A second unlock for the same booking goes to a human (the first did not fail).
+      rt.clock.advance(40 * 60_000);
+      const second = await submit(rt, key, door('c-6002'));
+      await settle(rt);
+      const again = await answer(rt, operator, second.id, { kind: 'decide', decision: 'unlock_door', params: { location: 'Dartmouth' } });
+      expect(again.statusCode, again.body).toBe(201);
+      await settle(rt);
+      expect((await executionsOf(rt, operator, second.id)).map((x) => [x.state, x.cancelReason])).toEqual([['cancelled', 'unlock_once']]);
+    });
+
+    it('a ticket decision opens a ticket through the ticket desk', async () => {
+      const { id } = await submit(rt, key, { kind: 'message', channel: 'sms', from: 'c-7001', location: 'Dartmouth', text: 'the toilet in the hallway is leaking' });
+      await settle(rt);
+      expect((await answer(rt, operator, id, { kind: 'decide', decision: 'create_facilities_ticket', params: { location: 'Dartmouth', category: 'plumbing' } })).statusCode).toBe(201);
+      await settle(rt);
+      const [x] = await executionsOf(rt, operator, id);
+      expect(x).toMatchObject({ state: 'succeeded', outcome: { integration: 'tickets' } });
+      const tickets = await sql<{ kind: string; event_id: string }>`select kind, event_id from tickets where event_id = ${id}`.execute(rt.database.db);
+      expect(tickets.rows).toEqual([{ kind: 'facilities', event_id: id }]);
     });
 
     it('refuses bad filters with a problem and hides other locations', async () => {

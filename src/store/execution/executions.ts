@@ -231,6 +231,15 @@ export function executionStore(db: Kysely<DB>): ExecutionStore {
         .executeTakeFirst();
       return r ? record(r) : null;
     },
+    async refine(id, instance, params, at) {
+      await db
+        .updateTable('executions')
+        .set({ params: JSON.stringify(params), updated_at: at })
+        .where('id', '=', id)
+        .where('state', '=', 'running')
+        .where('claimed_by', '=', instance)
+        .execute();
+    },
     async refuse(id, instance, reason, at) {
       const r = await db
         .updateTable('executions')
