@@ -45,7 +45,7 @@ export type Refusal =
   | 'reset_limit'
   | 'reboot_limit'
   | 'no_valid_booking' // an unlock outside the customer's booking window (or without a booking)
-  | 'unlock_once'; // the booking already had an unlock that did not fail
+  | 'unlock_cap'; // the booking already had two unlocks that did not fail (DOMAIN.md: a third goes to a human)
 
 export type ExecutionCheck = { readonly kind: 'allowed' } | { readonly kind: 'refused'; readonly reason: Refusal };
 
@@ -67,17 +67,17 @@ export function checkExecution(f: ExecutionFacts): ExecutionCheck {
   // Tiers loosen left to right: an execution at a looser tier than the catalogue allows is refused.
   if (rank(f.tier) < rank(entry.maxTier)) return refused('tier_ceiling');
   const location = f.params.location;
-  if (location === undefined) return refused('missing_params');
-  if (isDeviceAction(f.decision) && f.decision !== 'unlock_door' && f.params.bay === undefined) return refused('missing_params');
+  // A device needs to be found: its location (and bay, but for the door). A reply may go out venue-wide.
+  if (isDeviceAction(f.decision) && (location === undefined || (f.decision !== 'unlock_door' && f.params.bay === undefined))) return refused('missing_params');
   if (f.killSwitches.actions.has(f.decision)) return refused('kill_switch_action');
-  if (f.killSwitches.locations.has(location.trim().toLowerCase())) return refused('kill_switch_location');
+  if (location !== undefined && f.killSwitches.locations.has(location.trim().toLowerCase())) return refused('kill_switch_location');
   if (f.threadPaused && isAutomatic(f.origin)) return refused('thread_paused');
   const guard = blockingGuard(f.decision, f.params, f.at, f.actionLog);
   if (guard === 'outage_open' || guard === 'reset_limit' || guard === 'reboot_limit') return refused(guard);
   if (f.decision === 'unlock_door') {
-    if (!isUnlockAllowed(f.eventKind, f.booking, location, f.at)) return refused('no_valid_booking');
-    const bookingId = f.booking!.id;
-    if (f.actionLog.some((a) => a.action === 'unlock_door' && a.bookingId === bookingId && a.at.getTime() <= f.at.getTime())) return refused('unlock_once');
+    if (!isUnlockAllowed(f.eventKind, f.booking, location ?? null, f.at)) return refused('no_valid_booking');
+    // A second unlock only after "still locked" (a new request); a third goes to a human. Failed ones are not in the log.
+    if (blockingGuard(f.decision, { ...f.params, bookingId: f.booking!.id }, f.at, f.actionLog) === 'unlock_cap') return refused('unlock_cap');
   }
   return { kind: 'allowed' };
 }

@@ -86,16 +86,18 @@ describe('pre-execution check', () => {
     expect(checkExecution({ ...base, actionLog: [reset(-70), reset(-10)] })).toEqual({ kind: 'allowed' });
   });
 
-  it('unlocks only inside the booking window, once per booking unless it failed; the refusal sends the booking link', () => {
+  it('unlocks only inside the booking window, twice per booking at most (failed ones do not count); the refusal sends the booking link', () => {
     const unlock = { ...base, decision: 'unlock_door', params: { location: 'Dartmouth' } };
     expect(checkExecution({ ...unlock, booking: null })).toEqual({ kind: 'refused', reason: 'no_valid_booking' });
     expect(checkExecution({ ...unlock, booking: { ...booking, startsAt: minutes(60), endsAt: minutes(120) } })).toEqual({ kind: 'refused', reason: 'no_valid_booking' });
     expect(checkExecution({ ...unlock, booking })).toEqual({ kind: 'allowed' });
     expect(checkExecution({ ...unlock, booking, eventKind: 'device_event' })).toEqual({ kind: 'refused', reason: 'no_valid_booking' });
     const unlocked: LoggedAction = { action: 'unlock_door', location: 'Dartmouth', bay: null, bookingId: 'bk-1', at: minutes(-1) };
-    expect(checkExecution({ ...unlock, booking, actionLog: [unlocked] })).toEqual({ kind: 'refused', reason: 'unlock_once' });
+    // A second unlock after "still locked" is allowed; a third goes to a human.
+    expect(checkExecution({ ...unlock, booking, actionLog: [unlocked] })).toEqual({ kind: 'allowed' });
+    expect(checkExecution({ ...unlock, booking, actionLog: [unlocked, { ...unlocked, at: minutes(0) }] })).toEqual({ kind: 'refused', reason: 'unlock_cap' });
     expect(fallbackFor('unlock_door', 'no_valid_booking')).toBe('send_booking_link');
-    expect(fallbackFor('unlock_door', 'unlock_once')).toBeNull();
+    expect(fallbackFor('unlock_door', 'unlock_cap')).toBeNull();
   });
 
   it('nothing automatic on a paused thread, but an operator may act there; kill switches stop every origin', () => {
