@@ -78,6 +78,16 @@ import { locationStore } from './store/venue/locations.js';
 import { templateStore } from './store/venue/templates.js';
 import { ticketStore } from './store/venue/tickets.js';
 import { webhookReceipts } from './store/venue/webhookReceipts.js';
+// execution (issue 5)
+import { type Executor, DEFAULT_EXECUTOR_SETTINGS, createExecutor } from './execution/executor.js';
+import { liveFigures } from './execution/liveFigures.js';
+import type { ExecutionStore, KillSwitchStore } from './execution/ports.js';
+import { executionRoutes } from './http/routes/executions.js';
+import { loadVenueIntegrations } from './integrations/fromConfig.js';
+import { type SimulatedVenue, createSimulatedVenue } from './integrations/simulator/simulatedVenue.js';
+import { breakerStore } from './store/execution/breakers.js';
+import { executionStore } from './store/execution/executions.js';
+import { killSwitchStore } from './store/execution/killSwitches.js';
 
 /** The composition root: the only module that knows every other. The CLI and the tests build through it. */
 export interface Runtime {
@@ -109,6 +119,13 @@ export interface Runtime {
     /** Resolves when the audits intake started after its responses are written. */
     settled(): Promise<void>;
   };
+  /** Execution (issue 5): durable executions, the runner, kill switches, the integrations (simulator by default). */
+  readonly executor: Executor;
+  readonly executions: ExecutionStore;
+  readonly killSwitches: KillSwitchStore;
+  readonly integrations: VenueIntegrations;
+  /** The deterministic venue simulator (the fallback integration; its outbox shows what was "sent"). */
+  readonly simulator: SimulatedVenue;
   /** On an instance without an administrator: a fresh one-time setup token (printed by `serve`), else null. */
   issueSetupTokenIfNeeded(): Promise<string | null>;
   listen(): Promise<string>;
@@ -241,7 +258,9 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   const events = eventStore<ThreadAttachment>(database.db, (tx, e) =>
     e.kind === 'message' ? attachMessage(tx, e, { emergency: detectEmergency(e.text).emergency, bay: bayFromText(e.text) }, randomUUID) : Promise.resolve(null),
   );
-  const integrations = overrides.integrations ?? null;
+  // Execution (issue 5): configured vendors, the simulator for everything else (everything, unconfigured).
+  const simulator = createSimulatedVenue({ locations: config.execution.simulatorLocations, seed: 20_251, start: clock.now() });
+  const integrations = overrides.integrations ?? loadVenueIntegrations(config.execution.integrations, simulator);
   const sendReply: SendReply = (r) => {
     const sender = integrations?.replies(r.location, r.channel);
     return sender ? sender.send(r, { clock, signal: AbortSignal.timeout(Math.max(1, r.deadline.getTime() - clock.now().getTime())) }) : null;
@@ -296,6 +315,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     for (const t of timedOut) feed.publish({ topic: 'thread.updated', location: t.location, data: { threadId: t.id, state: t.state, automationPaused: t.automationPaused } });
     return timedOut.length;
   };
+  // Execution (issue 5): bound after the pipeline, which it feeds back into.
+  let executor: Executor | null = null;
   const decisions = await createDecisionPipeline({
     store: decisionStore(database.db),
     audit,
@@ -305,7 +326,36 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     alarm: (r) =>
       outbox.notify({ topic: 'decision.emergency', severity: 'critical', subject: 'Emergency reported: a human must act now', body: { eventId: r.eventId, location: r.location, params: r.params } }),
     onError: (err, eventId) => logger.error({ err, eventId }, 'deciding an event failed'),
+    execution: () => executor,
   });
+
+  // Execution (issue 5)
+  const executions = executionStore(database.db);
+  const killSwitches = killSwitchStore(database.db);
+  const autoExecution = () => flags.get('autoExecution');
+  executor = createExecutor({
+    store: executions,
+    breakers: breakerStore(database.db),
+    killSwitches,
+    integrations,
+    venue: { bookings: bookingDirectory(database.db), threads: threadPort, messages: threadPort, templates, tickets: ticketDesk },
+    events: { byId: (id) => events.byId(id) },
+    learn: (step) => decisions.executed(step),
+    audit,
+    feed,
+    clock,
+    logger,
+    autoExecution,
+    settings: {
+      ...DEFAULT_EXECUTOR_SETTINGS,
+      suggestionTimeoutMs: config.execution.suggestionTimeoutMs,
+      deadlineMs: config.execution.deadlineMs,
+      leaseMs: 2 * config.execution.deadlineMs,
+      bookingLink: config.execution.bookingLink,
+      instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    },
+  });
+  const runner = executor;
 
   const verification = verificationCache(audit);
   const scheduler = createScheduler(
@@ -323,6 +373,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
       { name: 'decisions.sweep', everyMs: 5_000, run: () => decisions.handle.sweep() },
       { name: 'threads.timeout', everyMs: 60_000, run: venueTimeouts },
+      { name: 'executions.run-due', everyMs: 1_000, run: () => runner.runDue() },
       { name: 'tickets.sla', everyMs: 30_000, run: () => ticketDesk.checkSla() },
       // Past the signature tolerance (5 min) a replay is stale anyway: a day of receipts is plenty.
       { name: 'webhooks.prune-receipts', everyMs: 3_600_000, run: () => openPhoneReceipts.prune(new Date(clock.now().getTime() - 24 * 3_600_000)) },
@@ -343,12 +394,23 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
       flagRoutes({ flags, audit, clock }),
       eventRoutes({ events, clock, onAccepted: accepted }),
-      decisionRoutes({ pipeline: decisions }),
+      decisionRoutes({
+        pipeline: decisions,
+        executions: {
+          forEvents: (ids) => executions.forEvents(ids),
+          live: async (locations) => {
+            const summary = await executions.summary(locations);
+            return { on: autoExecution(), figures: liveFigures(summary.rows, summary.proposals) };
+          },
+        },
+      }),
       auditRoutes({ audit, verification, clock }),
       securityRoutes({ reader: securityDashboardStore(database.db), verification, clock }),
       // venue records
       bookingRoutes({ bookings, audit, clock }),
       threadRoutes({ threads, events, audit, feed, clock, sendReply }),
+      // execution
+      executionRoutes({ store: executions, killSwitches, audit, clock }),
       locationRoutes({ locations, audit, clock }),
       templateRoutes({ templates, locationExists: async (name) => (await locations.byName(name))?.name ?? null, audit, clock }),
       ticketRoutes({ tickets, desk: ticketDesk, clock }),
@@ -390,6 +452,11 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     decisions,
     feed,
     venue: { bookings: bookingDirectory(database.db), threads: threadPort, templates, tickets: ticketDesk, settled: () => Promise.all([...inFlight]).then(() => undefined) },
+    executor: runner,
+    executions,
+    killSwitches,
+    integrations,
+    simulator,
     async issueSetupTokenIfNeeded() {
       if (await setup.isComplete()) return null;
       const token = newSetupToken();
@@ -405,6 +472,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
         await app.close();
         await scheduler.stop();
         await decisions.handle.settled();
+        await runner.settled();
         await Promise.all([...inFlight]);
         await keys.idle();
         await keys.flushUsage().catch((err: unknown) => logger.warn({ err }, 'usage flush at shutdown failed'));

@@ -37,6 +37,15 @@ export interface Config {
     readonly webhookSecret: string | null;
     readonly slackWebhookUrl: string | null;
   };
+  /** Execution (issue 5): suggestion veto window, call deadlines, the integrations and the simulator fallback. */
+  readonly execution: {
+    readonly suggestionTimeoutMs: number;
+    readonly deadlineMs: number;
+    /** CLUBOS_INTEGRATIONS: inline JSON (starts with `{`) or a file path; null = the simulator serves everything. */
+    readonly integrations: string | null;
+    readonly bookingLink: string;
+    readonly simulatorLocations: readonly { readonly name: string; readonly code: string; readonly bays: number }[];
+  };
   /** Venue records: the booking link templates use where a location has none of its own. */
   readonly venue: { readonly bookingUrl: string | null };
 }
@@ -115,6 +124,15 @@ function trustedProxies(env: Env): string[] {
   });
 }
 
+function simulatorLocations(env: Env): { name: string; code: string; bays: number }[] {
+  const raw = read(env, 'CLUBOS_SIMULATOR_LOCATIONS') ?? 'Dartmouth:DAR:4,Bedford:BED:2,Riverside:RIV:3';
+  return raw.split(',').map((part) => {
+    const m = /^\s*([^:,]{1,80}):([A-Za-z0-9]{1,12}):(\d{1,3})\s*$/.exec(part);
+    if (m === null || Number(m[3]) < 1) throw new ConfigError('CLUBOS_SIMULATOR_LOCATIONS', 'comma-separated Name:CODE:bays entries', part);
+    return { name: m[1]!.trim(), code: m[2]!, bays: Number(m[3]) };
+  });
+}
+
 /** A base64 key of at least 16 bytes; the error names the variable, never the value. */
 function base64Secret(env: Env, name: string): string | null {
   const raw = read(env, name);
@@ -180,6 +198,14 @@ export function parseConfig(env: Env): Config {
       webhookUrl: url(env, 'NOTIFY_WEBHOOK_URL', ['http:', 'https:']),
       webhookSecret: read(env, 'NOTIFY_WEBHOOK_SECRET') ?? null,
       slackWebhookUrl: url(env, 'NOTIFY_SLACK_WEBHOOK_URL', ['http:', 'https:']),
+    }),
+    execution: Object.freeze({
+      suggestionTimeoutMs: num(env, 'SUGGESTION_TIMEOUT', 120, 1, 86_400, true) * 1000,
+      deadlineMs: num(env, 'EXECUTION_DEADLINE_MS', 30_000, 50, 600_000, true),
+      // Never echoed in an error: it may carry credentials.
+      integrations: read(env, 'CLUBOS_INTEGRATIONS') ?? null,
+      bookingLink: url(env, 'BOOKING_LINK_URL', ['http:', 'https:']) ?? 'https://book.clubos.example',
+      simulatorLocations: Object.freeze(simulatorLocations(env)),
     }),
     venue: Object.freeze({ bookingUrl: url(env, 'BOOKING_URL', ['http:', 'https:']) }),
   });

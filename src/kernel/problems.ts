@@ -157,6 +157,14 @@ export const problems = define({
     description: '`reason` names why: nothing_to_approve, decision_required, params_required, modify_changes_nothing, modify_keeps_decision or veto_contradicts. Nothing was recorded.',
   },
   'pattern-not-found': { title: 'Pattern not found', status: 404, description: 'No remembered decision has that key.' },
+  // Execution (issue 5).
+  'execution-already-ran': {
+    title: 'Already executed',
+    status: 409,
+    description: 'The proposal already executed (or is executing): a veto or rejection can no longer stop it. Nothing was recorded.',
+  },
+  'execution-not-found': { title: 'Execution not found', status: 404, description: 'No execution has that id (or it is in a location you may not see).' },
+  'kill-switch-not-found': { title: 'Kill switch not set', status: 404, description: 'No kill switch of that kind and name is set.' },
   // venue records (locations, bookings, threads, templates, tickets, the OpenPhone webhook)
   'location-not-found': { title: 'Location not found', status: 404, description: 'No location has that name (or you may not see it).' },
   'location-exists': { title: 'Location exists', status: 409, description: 'A location with that name, code or OpenPhone number exists already.' },
