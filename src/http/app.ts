@@ -6,6 +6,7 @@ import type { Logger } from '../logging.js';
 import { problems } from '../kernel/problems.js';
 import { type RouteAuth, type RoutePriority, assertRouteContract } from '../security/guard/routeContract.js';
 import { frameworkErrorHandler, installErrorHandling } from './errorHandler.js';
+import { routeAccessDoc } from './openApiAuth.js';
 import { sendProblem } from './problem.js';
 import { correlationIdFrom, requestContext } from './requestContext.js';
 import { SECURITY_HEADERS } from './securityHeaders.js';
@@ -109,6 +110,11 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
   installErrorHandling(app, { devErrors: opts.devErrors });
 
   await app.register(swagger, {
+    // Each operation states who may call it (and the inspector's policy), from the same declaration the auth hook reads.
+    transform: ({ schema, url, route }) => {
+      const auth = route.config?.auth;
+      return { schema: auth ? { ...schema, ...routeAccessDoc(auth, route.config?.inspect) } : schema, url };
+    },
     openapi: {
       openapi: '3.1.0',
       info: { title: 'ClubOS API', version: '0.1.0', description: 'Operations brain for unattended golf-simulator venues.' },
