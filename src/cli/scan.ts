@@ -48,16 +48,19 @@ function numberOption(options: ReadonlyMap<string, string>, name: string, fallba
  * holds, 1 when one breaks, 2 on bad usage or an unreachable server.
  */
 export const scan: CliCommand = async (args, io) => {
-  let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs(args, { flags: ['json'], options: OPTIONS });
+    return await scanCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`${e.message}\n${usage}`);
+      io.err(`clubos scan: ${e.message}\n${usage}`);
       return 2;
     }
     throw e;
   }
+};
+
+const scanCommand: CliCommand = async (args, io) => {
+  const parsed = parseArgs(args, { flags: ['json'], options: OPTIONS });
   const { options, flags } = parsed;
   const base = parsed.positionals[0];
   if (base === undefined || !/^https?:\/\//.test(base)) {

@@ -16,7 +16,7 @@ export const LEAK_MARKERS: readonly { readonly name: string; readonly pattern: R
   { name: 'source_path', pattern: /(?:\/(?:home|root|usr|var|opt|srv|work|app|tmp)\/[\w./-]+|[A-Z]:\\[\w\\.-]+)\.(?:[cm]?js|ts)\b/ },
   { name: 'source_line', pattern: /\.[cm]?[jt]s:\d+(?::\d+)?/ },
   { name: 'sql_text', pattern: /\b(?:select|insert into|update|delete from)\b[^"]{0,200}\b(?:from|where|values|set)\b/i },
-  { name: 'sql_error', pattern: /relation "[^"]+" does not exist|syntax error at or near|duplicate key value violates|violates (?:foreign key|check|not-null) constraint/i },
+  { name: 'sql_error', pattern: /relation \\?"[^"\\]+\\?" does not exist|syntax error at or near|duplicate key value violates|violates (?:foreign key|check|not-null) constraint/i },
   { name: 'driver_error', pattern: /\b(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)\b|\bpglite\b|\bioredis\b|\bKysely\b/i },
   { name: 'framework_code', pattern: /\bFST_[A-Z_]+\b|\bERR_[A-Z][A-Z_]{3,}\b/ },
   { name: 'js_error_name', pattern: /\b(?:TypeError|ReferenceError|RangeError|SyntaxError): / },

@@ -195,6 +195,9 @@ export interface Thresholds {
   readonly maxInconclusiveRate: number;
 }
 
+/** Attack probes of one kind needed before its own block rate is gated. */
+export const MIN_KIND_SAMPLES = 20;
+
 export const DEFAULT_THRESHOLDS: Thresholds = {
   minBlockRate: 0.9,
   minKindRate: 0.75,
@@ -213,7 +216,8 @@ export function thresholdFailures(r: ScanReport, t: Thresholds): string[] {
   if (r.routes.unauthenticated_open > t.maxOpenRoutes) out.push(`${r.routes.unauthenticated_open} route(s) answer without the credentials they require (max ${t.maxOpenRoutes})`);
   if (r.attack.blocked + r.attack.passed === 0) out.push('no attack probe reached the inspector (no attack target, or every probe was refused by authentication)');
   else if (r.attack.rate < t.minBlockRate) out.push(`attack block rate ${pct(r.attack.rate)} < ${pct(t.minBlockRate)}`);
-  for (const [kind, tally] of Object.entries(r.attack.by_kind)) if (tally.rate < t.minKindRate) out.push(`${kind} block rate ${pct(tally.rate)} < ${pct(t.minKindRate)}`);
+  // A kind seen in only a handful of probes is reported but not gated: one miss would swing it by tens of percent.
+  for (const [kind, tally] of Object.entries(r.attack.by_kind)) if (tally.n >= MIN_KIND_SAMPLES && tally.rate < t.minKindRate) out.push(`${kind} block rate ${pct(tally.rate)} < ${pct(t.minKindRate)}`);
   if (r.benign.n > 0 && r.benign.rate > t.maxFalsePositiveRate) out.push(`benign false-positive rate ${pct(r.benign.rate)} > ${pct(t.maxFalsePositiveRate)}`);
   const payloads = r.attack.n + r.benign.n;
   const inconclusive = r.attack.inconclusive + r.benign.inconclusive;
