@@ -10,6 +10,7 @@ import { routeAccessDoc } from './openApiAuth.js';
 import { sendProblem } from './problem.js';
 import { correlationIdFrom, requestContext } from './requestContext.js';
 import { SECURITY_HEADERS } from './securityHeaders.js';
+import { unstorableTextAt } from './wellFormedText.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -94,6 +95,12 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     const purpose = auth && 'public' in auth ? auth.public : null;
     if (request.is404 || (purpose !== null && OPEN_BEFORE_SETUP.has(purpose))) return;
     if (!(await opts.setup.isComplete())) return sendProblem(request, reply, problems['setup-required'], 'Create the first administrator with the setup token printed at start.');
+  });
+
+  // Text no column can store (lone surrogates, NUL) is malformed input, refused before the inspector, schemas or handlers.
+  app.addHook('preValidation', async (request, reply) => {
+    const at = request.body === undefined ? null : unstorableTextAt(request.body);
+    if (at !== null) return sendProblem(request, reply, problems['malformed-body'], `Text must be well-formed Unicode without NUL characters (at ${at.slice(0, 100)}).`);
   });
 
   app.addHook('onSend', async (request, reply) => {
