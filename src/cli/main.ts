@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   replay: async () => (await import('./replay.js')).replay,
   inspect: async () => (await import('./inspect.js')).inspect,
   scan: async () => (await import('./scan.js')).scan,
+  simulate: async () => (await import('./simulate.js')).simulate,
 };
 
 const USAGE = `usage: clubos <command> [options]
