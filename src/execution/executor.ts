@@ -309,21 +309,19 @@ export function createExecutor(deps: ExecutorDeps) {
       await refuse(row, event, check.reason);
       return;
     }
-    // The booking an unlock opens is part of what ran: the once-per-booking guard reads it back.
+    // The booking an unlock opens is part of what ran: the per-booking unlock cap reads it back.
     if (params !== row.params) {
       await store.refine(row.id, settings.instance, params, now);
       row = { ...row, params };
     }
-    {
-      // Every attempt that acts is audited (a retry after a lost lease included), with who approved it.
-      await deps.audit.record({
-        action: 'decision.executed',
-        actor: row.origin === 'auto' || row.origin === 'suggestion' ? SYSTEM : { type: 'operator', id: row.approvedBy ?? 'unknown' },
-        resource: { type: 'execution', id: row.id },
-        location: row.location,
-        body: { eventId: row.eventId, decision: row.decision, params: { ...row.params } as JsonObject, origin: row.origin, tier: row.tier, approvedBy: row.approvedBy ?? 'auto', attempt: row.attempts },
-      });
-    }
+    // Every attempt that acts is audited (a retry after a lost lease included), with who approved it.
+    await deps.audit.record({
+      action: 'decision.executed',
+      actor: row.origin === 'auto' || row.origin === 'suggestion' ? SYSTEM : { type: 'operator', id: row.approvedBy ?? 'unknown' },
+      resource: { type: 'execution', id: row.id },
+      location: row.location,
+      body: { eventId: row.eventId, decision: row.decision, params: { ...row.params } as JsonObject, origin: row.origin, tier: row.tier, approvedBy: row.approvedBy ?? 'auto', attempt: row.attempts },
+    });
     const started = clock.now();
     const { result, integrationId } = await effectResult(row, event, effect);
     const idempotent = catalogueEntry(row.decision)?.idempotent === true && effect.kind !== 'reply';
