@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
 import { formBodies } from './http/formBody.js';
+import { currentCorrelationId } from './http/requestContext.js';
 import { rateLimitHooks } from './http/rateLimit.js';
 import { sheddingHooks } from './http/shedding.js';
 import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
@@ -172,6 +173,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     signer: createEd25519Signer(secrets.auditSigningKey),
     minimizer: createMinimizer({ key: Buffer.from(secrets.auditHmacKey, 'base64'), keyId: 'hmac1' }),
     retentionDays: config.complianceRetentionDays,
+    // Entries written while serving a request (or work it started) carry that request's X-Request-Id.
+    correlationId: currentCorrelationId,
   });
 
   const flags = await createRuntimeFlags(config.flags, flagOverrideStore(database.db));
@@ -411,17 +414,21 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       locationRoutes({ locations, audit, clock }),
       templateRoutes({ templates, locationExists: async (name) => (await locations.byName(name))?.name ?? null, audit, clock }),
       ticketRoutes({ tickets, desk: ticketDesk, clock }),
-      openPhoneWebhookRoutes({
-        events,
-        onAccepted: accepted,
-        signingKey: config.secrets.openPhoneWebhookSecret === null ? null : new Secret(config.secrets.openPhoneWebhookSecret),
-        seen: openPhoneReceipts,
-        forget: (id) => openPhoneReceipts.forget(id),
-        clock,
-        locationOfLine: async (to) => (await locations.byOpenPhoneNumber(to))?.name ?? null,
-        activeBooking: (customer, location, at) => bookingDirectory(database.db).activeFor(customer, location, at),
-        onUnknownLine: () => logger.warn('openphone: a message arrived on a line no location carries; stored without a location'),
-      }),
+      ...(config.secrets.openPhoneWebhookSecret === null
+        ? []
+        : [
+            openPhoneWebhookRoutes({
+              events,
+              onAccepted: accepted,
+              signingKey: new Secret(config.secrets.openPhoneWebhookSecret),
+              seen: openPhoneReceipts,
+              forget: (id) => openPhoneReceipts.forget(id),
+              clock,
+              locationOfLine: async (to) => (await locations.byOpenPhoneNumber(to))?.name ?? null,
+              activeBooking: (customer, location, at) => bookingDirectory(database.db).activeFor(customer, location, at),
+              onUnknownLine: () => logger.warn('openphone: a message arrived on a line no location carries; stored without a location'),
+            }),
+          ]),
     ],
   });
   if (overrides.scheduler === true) scheduler.start();

@@ -196,11 +196,6 @@ export const problems = define({
   'template-not-found': { title: 'Template not found', status: 404, description: 'No reply template has that key.' },
   'ticket-not-found': { title: 'Ticket not found', status: 404, description: 'No ticket has that id (or it is in a location you may not see).' },
   'ticket-state-conflict': { title: 'Ticket state conflict', status: 409, description: 'The ticket cannot move to that state from its current one.' },
-  'webhook-not-configured': {
-    title: 'Webhook not configured',
-    status: 503,
-    description: 'This instance has no signing secret for that webhook (OPENPHONE_WEBHOOK_SECRET), so it accepts no deliveries.',
-  },
   'webhook-replayed': {
     title: 'Webhook delivery replayed',
     status: 409,

@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVenueIntegrations } from '../../src/integrations/registry.js';
 import { Secret } from '../../src/integrations/secret.js';
 import type { Runtime } from '../../src/main.js';
 import { type OperatorSession, createKey, createOperator, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
+import { fuzzBody, fuzzHeaders, fuzzString, sendableHeaders } from '../support/fuzz.js';
 import { expectProblem } from '../support/problems.js';
 import type { TestRuntime } from '../support/runtime.js';
 import type { FakeServer } from '../integrations/fakes/fakeHttp.js';
@@ -97,13 +99,34 @@ for (const engine of engines) {
       expect(await eventCount()).toBe(count);
     });
 
-    it('answers 503 on an instance without a signing secret', async () => {
+    it('is absent (404) on an instance without a signing secret', async () => {
       const bare = await secondInstance(rt);
       try {
-        expectProblem(await deliver(bare, `EV${n++}`, 'x'), 503);
+        expectProblem(await deliver(bare, `EV${n++}`, 'x'), 404);
       } finally {
         await bare.close();
       }
+    });
+
+    it('never answers 5xx to random bodies, headers and signatures, and stores nothing unsigned (property)', async () => {
+      const count = await eventCount();
+      await fc.assert(
+        fc.asyncProperty(fuzzBody, fuzzHeaders, fc.option(fuzzString, { nil: undefined }), async (body, headers, signature) => {
+          const res = await rt.app.inject({
+            method: 'POST',
+            url: '/v1/webhooks/openphone',
+            // Its own address: the fuzz earns bans that must not reach the other tests' client.
+            remoteAddress: '198.51.100.77',
+            headers: { ...sendableHeaders(headers as Record<string, string>), 'content-type': body.type, ...(signature !== undefined ? { 'openphone-signature': signature } : {}) },
+            payload: body.payload,
+          });
+          expect(res.statusCode).toBeGreaterThanOrEqual(400);
+          expect(res.statusCode).toBeLessThan(500);
+          expectProblem(res);
+        }),
+        { numRuns: 150 },
+      );
+      expect(await eventCount()).toBe(count);
     });
 
     it('an operator replies on the thread: sent through OpenPhone, stored as an outgoing message, audited without the phone or text', async () => {

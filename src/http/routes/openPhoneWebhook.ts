@@ -26,12 +26,13 @@ const problemFor = {
  * OpenPhone's inbound webhook. A verified, first-seen `message.received` becomes a customer message exactly as
  * `POST /v1/events` stores it (same store, so it is threaded in the same transaction, and the same `onAccepted`,
  * so it is decided). The line it was sent to names the location; the sender's current booking (if any) is
- * attached as the event's context, as the booking platform would send it.
+ * attached as the event's context, as the booking platform would send it. Registered only on an instance
+ * with a signing secret (OPENPHONE_WEBHOOK_SECRET): without one nothing could be verified, so the route is absent.
  */
 export function openPhoneWebhookRoutes<A>(deps: {
   events: EventStore<A>;
   onAccepted: (e: StoredEvent, attached: A | null) => void;
-  signingKey: Secret | null;
+  signingKey: Secret;
   seen: SeenEvents;
   /** Un-records a delivery whose event could not be stored, so OpenPhone's retry is taken instead of refused. */
   forget: (eventId: string) => Promise<void>;
@@ -61,7 +62,6 @@ export function openPhoneWebhookRoutes<A>(deps: {
         },
       },
       async (request, reply) => {
-        if (deps.signingKey === null) return sendProblem(request, reply, problems['webhook-not-configured'], 'OPENPHONE_WEBHOOK_SECRET is not set on this instance.');
         const header = request.headers['openphone-signature'];
         const now = deps.clock.now();
         const verdict = await receiveOpenPhoneWebhook(typeof header === 'string' ? header : undefined, request.rawBody ?? '', { signingKey: deps.signingKey, seen: deps.seen, now });
