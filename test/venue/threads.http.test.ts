@@ -172,7 +172,8 @@ for (const engine of engines) {
 
     it('an operator reply without a configured reply sender is refused and stores nothing', async () => {
       const c = customer();
-      await send({ from: c, text: 'what are your hours' });
+      // The default simulator serves only CLUBOS_SIMULATOR_LOCATIONS: nothing sends replies for Halifax.
+      await send({ from: c, text: 'what are your hours', location: 'Halifax' });
       const [t] = await threadsOf(c);
       expectProblem(await rt.app.inject({ method: 'POST', url: `/v1/threads/${t!.id}/reply`, headers: operator.headers, payload: { text: 'We are open 24/7.' } }), 503);
       expect((await read(t!.id)).messages.map((m) => m.direction)).toEqual(['in']);
