@@ -309,20 +309,19 @@ export function createExecutor(deps: ExecutorDeps) {
       await refuse(row, event, check.reason);
       return;
     }
-    // The booking an unlock opens is part of what ran: the once-per-booking guard reads it back.
+    // The booking an unlock opens is part of what ran: the per-booking unlock cap reads it back.
     if (params !== row.params) {
       await store.refine(row.id, settings.instance, params, now);
       row = { ...row, params };
     }
-    if (row.attempts === 1) {
-      await deps.audit.record({
-        action: 'decision.executed',
-        actor: row.origin === 'auto' || row.origin === 'suggestion' ? SYSTEM : { type: 'operator', id: row.approvedBy ?? 'unknown' },
-        resource: { type: 'execution', id: row.id },
-        location: row.location,
-        body: { eventId: row.eventId, decision: row.decision, params: { ...row.params } as JsonObject, origin: row.origin, tier: row.tier, approvedBy: row.approvedBy ?? 'auto' },
-      });
-    }
+    // Every attempt that acts is audited (a retry after a lost lease included), with who approved it.
+    await deps.audit.record({
+      action: 'decision.executed',
+      actor: row.origin === 'auto' || row.origin === 'suggestion' ? SYSTEM : { type: 'operator', id: row.approvedBy ?? 'unknown' },
+      resource: { type: 'execution', id: row.id },
+      location: row.location,
+      body: { eventId: row.eventId, decision: row.decision, params: { ...row.params } as JsonObject, origin: row.origin, tier: row.tier, approvedBy: row.approvedBy ?? 'auto', attempt: row.attempts },
+    });
     const started = clock.now();
     const { result, integrationId } = await effectResult(row, event, effect);
     const idempotent = catalogueEntry(row.decision)?.idempotent === true && effect.kind !== 'reply';
@@ -467,8 +466,8 @@ export function createExecutor(deps: ExecutorDeps) {
   };
 
   /** Handoffs never execute: the team is alerted and the thread escalated. */
-  const handoff = async (r: ProposalRecord, event: ReceivedEvent): Promise<void> => {
-    const location = r.location ?? event.location ?? undefined;
+  const handoff = async (r: { readonly decision: string | null; readonly params: DecisionParams; readonly location: string | null }, event: ReceivedEvent): Promise<void> => {
+    const location = r.location ?? r.params.location ?? event.location ?? undefined;
     const alerter = deps.integrations.team(location);
     await escalateThread(event.id);
     if (alerter === undefined) return;
@@ -499,12 +498,12 @@ export function createExecutor(deps: ExecutorDeps) {
   const answered = async (a: AnswerEffect): Promise<void> => {
     if (!deps.autoExecution()) return;
     if (a.kind === 'veto' || a.kind === 'reject') return;
-    if (!isExecutable(a.decision)) {
-      if (a.decision.startsWith('escalate_')) await escalateThread(a.eventId);
-      return;
-    }
     const event = await deps.events.byId(a.eventId);
     if (event === null) return;
+    if (!isExecutable(a.decision)) {
+      if (a.decision.startsWith('escalate_')) await handoff({ decision: a.decision, params: a.params, location: a.params.location ?? null }, event);
+      return;
+    }
     const params = a.params.location === undefined && event.location !== null ? { ...a.params, location: event.location } : a.params;
     const approved = await store.approveScheduled(a.eventId, a.actor.id, clock.now());
     if (approved !== null && approved.idempotencyKey === idempotencyKeyOf(a.eventId, a.decision, params)) {

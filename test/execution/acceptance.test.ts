@@ -4,7 +4,7 @@ import { type CreatedKey, type OperatorSession, createKey, createOperator, setup
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/problems.js';
 import { type TestRuntime, startRuntime } from '../support/runtime.js';
-import { answer, auditActions, read, submit } from '../pipeline/helpers.js';
+import { answer, auditActions, read, restartOn, submit } from '../pipeline/helpers.js';
 import { AUTO_ON, auditBodies, executionsOf, outgoing, settle } from './helpers.js';
 
 const HOUR = 3_600_000;
@@ -78,6 +78,18 @@ for (const engine of engines) {
       expect(metrics.mode).toBe('live');
       expect(metrics.live.automated).toBeGreaterThanOrEqual(1);
       expect(metrics.live.interventionsSaved).toBeGreaterThanOrEqual(1);
+    });
+
+    it('a restarted instance rebuilds the same track records, executions included', async () => {
+      const again = await restartOn(rt);
+      try {
+        const view = (ps: readonly { key: string; humanApproved: number; record: unknown; suggestRecord: unknown }[]) =>
+          [...ps].sort((a, b) => a.key.localeCompare(b.key)).map((p) => ({ key: p.key, humanApproved: p.humanApproved, record: p.record, suggestRecord: p.suggestRecord }));
+        expect(view(again.decisions.engine.patterns())).toEqual(view(rt.decisions.engine.patterns()));
+        expect(again.decisions.engine.internals.ownLog).toEqual(rt.decisions.engine.internals.ownLog);
+      } finally {
+        await again.close();
+      }
     });
 
     it('a veto after the automatic execution ran is a 409 problem and records nothing', async () => {

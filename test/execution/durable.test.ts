@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/logging.js';
@@ -79,6 +80,34 @@ for (const engine of engines) {
       expect(rt.simulator.outbox().filter((m) => m.to === 'c-0102')).toHaveLength(1);
       // Once it ran, a veto can no longer stop it.
       expect((await answer(rt, operator, id, { kind: 'veto' })).statusCode).toBe(409);
+    });
+
+    it('publishes the suggestion and every execution change on the live feed (ids and states only)', async () => {
+      rt.clock.advance(2 * 3_600_000);
+      const seen: { topic: string; data: Record<string, unknown> }[] = [];
+      const stop = rt.feed.subscribe((m) => seen.push({ topic: m.topic, data: { ...m.data } }));
+      const { execution } = await suggestion(rt, key, operator, 'c-0104', 2);
+      rt.clock.advance(121_000);
+      await rt.executor.runDue();
+      await settle(rt);
+      stop();
+      const mine = seen.filter((m) => m.data.executionId === execution.id);
+      expect(mine.map((m) => [m.topic, m.data.state])).toEqual([
+        ['suggestion.scheduled', 'scheduled'],
+        ['execution.updated', 'succeeded'],
+      ]);
+      expect(JSON.stringify(mine)).not.toContain('trackman frozen');
+    });
+
+    it('a handoff never executes: the team is alerted and the thread escalated', async () => {
+      const { id } = await submit(rt, key, { kind: 'message', channel: 'sms', from: 'c-0105', location: 'Dartmouth', text: 'someone is smashing the window of bay 1' });
+      await settle(rt);
+      expect((await answer(rt, operator, id, { kind: 'decide', decision: 'escalate_security', params: { location: 'Dartmouth' } })).statusCode).toBe(201);
+      await settle(rt);
+      expect(await executionsOf(rt, operator, id)).toEqual([]);
+      const thread = await sql<{ state: string; automation_paused: boolean }>`select t.state, t.automation_paused from threads t join thread_messages m on m.thread_id = t.id where m.event_id = ${id}`.execute(rt.database.db);
+      expect(thread.rows).toEqual([{ state: 'escalated', automation_paused: true }]);
+      expect(rt.simulator.outbox().filter((m) => m.channel === 'team' && m.text.includes(id))).toHaveLength(1);
     });
 
     it('an approval executes the suggestion at once', async () => {
