@@ -319,6 +319,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   let executor: Executor | null = null;
   const decisions = await createDecisionPipeline({
     store: decisionStore(database.db),
+    thresholds: config.pattern,
     audit,
     clock,
     autoExecution: () => flags.get('autoExecution'),

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { parseConfig } from '../config/config.js';
+import { DEFAULT_ENGINE_SETTINGS } from '../decisionMemory/engine.js';
 import { venueModules } from '../decisionMemory/modules/venueModules.js';
 import { engineSubject, freshEngine } from '../replay/engineSubject.js';
 import { createExecutionGate } from '../replay/executionGate.js';
@@ -42,7 +44,10 @@ export const replay: CliCommand = async (args, io) => {
     const stream = parseStream(await readFile(path, 'utf8'));
     const warmPath = options.get('warm');
     const warm = warmPath === undefined ? [] : parseStream(await readFile(warmPath, 'utf8'));
-    const subject = engineSubject(freshEngine(venueModules()));
+    // The tiers come from the configured thresholds, exactly as on the server.
+    const { pattern } = parseConfig(process.env);
+    const settings = { ...DEFAULT_ENGINE_SETTINGS, policy: { ...DEFAULT_ENGINE_SETTINGS.policy, thresholds: pattern } };
+    const subject = engineSubject(freshEngine(venueModules(), settings));
     if (warm.length > 0) await warmUp(subject, warm, operator);
     // The server's pre-execution check is in the path: what it refuses runs nothing.
     const result = await runReplay(subject, stream, { operator, feedbackDelay: delay, wallClock: () => performance.now(), gate: createExecutionGate() }, warm.length);

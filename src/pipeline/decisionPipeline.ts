@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/auditLog.js';
 import { DEFAULT_ENGINE_SETTINGS, DecisionEngine, NO_KILL_SWITCHES } from '../decisionMemory/engine.js';
 import { venueModules } from '../decisionMemory/modules/venueModules.js';
+import type { Thresholds } from '../decisionMemory/policy.js';
 import type { Clock } from '../kernel/clock.js';
 import { type ExecutedStep, learnExecution } from './executionLearning.js';
 import { type EmergencyAlarm, type HandleEvent, createHandleEvent } from './handleEvent.js';
@@ -20,6 +21,8 @@ export interface DecisionPipelineDeps {
   readonly autoExecution: () => boolean;
   readonly eventLocation: (eventId: string) => Promise<{ readonly location: string | null } | null>;
   readonly onError: (err: unknown, eventId: string) => void;
+  /** PATTERN_CONFIDENCE_HIGH / MEDIUM / LOW: the bands auto, suggest and queue start at. */
+  readonly thresholds?: Thresholds;
   /** The execution stage, bound after it is built (it needs the pipeline's learning in turn). */
   readonly execution?: () => ExecutionHooks | null;
 }
@@ -48,7 +51,8 @@ export interface DecisionPipeline {
  * The engine runs in shadow mode: this stage has no executor, so nothing runs by itself.
  */
 export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promise<DecisionPipeline> {
-  const fresh = new DecisionEngine({ ...DEFAULT_ENGINE_SETTINGS, autoExecution: false }, venueModules(), NO_KILL_SWITCHES);
+  const policy = { ...DEFAULT_ENGINE_SETTINGS.policy, thresholds: deps.thresholds ?? DEFAULT_ENGINE_SETTINGS.policy.thresholds };
+  const fresh = new DecisionEngine({ ...DEFAULT_ENGINE_SETTINGS, policy, autoExecution: false }, venueModules(), NO_KILL_SWITCHES);
   const rebuiltFrom = await deps.store.historyAfter(-1);
   const engine = rebuildEngine(
     fresh,
