@@ -25,7 +25,8 @@ import type { ExecutionOrigin } from './states.js';
  * The execution engine: turns proposals and operator answers into durable execution rows, and runs due rows
  * through the venue's integrations — claimed with a lease, checked right before acting, bounded by a deadline,
  * behind a circuit breaker shared by every instance — then records the outcome, audits it and feeds it back to
- * the decision memory. Nothing here runs while the `autoExecution` flag is off (shadow mode).
+ * the decision memory. While the `autoExecution` flag is off (shadow mode) nothing runs by itself: only what an
+ * operator decides or approves, handoff alerts and the emergency safety reply.
  */
 
 export interface ExecutorSettings {
@@ -394,11 +395,11 @@ export function createExecutor(deps: ExecutorDeps) {
   };
 
   const runDue = async (limit = 10): Promise<number> => {
-    if (!deps.autoExecution()) return 0;
     await recoverLeases();
     let ran = 0;
     for (;;) {
-      const claimed = await store.claimDue(clock.now(), settings.instance, settings.leaseMs, limit);
+      // Shadow mode (autoExecution off): what operators decided still runs; nothing runs by silence.
+      const claimed = await store.claimDue(clock.now(), settings.instance, settings.leaseMs, limit, !deps.autoExecution());
       if (claimed.length === 0) return ran;
       for (const row of claimed) {
         try {
@@ -416,18 +417,20 @@ export function createExecutor(deps: ExecutorDeps) {
 
   /** After the decision stage persisted a proposal: the emergency fast path, a handoff alert, or an execution by tier. */
   const proposed = async (r: ProposalRecord): Promise<void> => {
-    if (!r.emergency && (!deps.autoExecution() || r.decision === null)) return;
+    if (!r.emergency && r.decision === null) return;
     const event = await deps.events.byId(r.eventId);
     if (event === null) return;
     if (r.emergency) {
       await emergency(r, event);
       return;
     }
-    if (!deps.autoExecution() || r.decision === null) return;
+    if (r.decision === null) return;
+    // A handoff is not automation: a human is needed, in shadow mode too.
     if (!isExecutable(r.decision)) {
       if (r.decision.startsWith('escalate_')) await handoff(r, event);
       return;
     }
+    if (!deps.autoExecution()) return;
     const location = r.params.location ?? event.location;
     const params = location === null ? r.params : { ...r.params, location };
     if (r.tier === 'auto') {
@@ -480,7 +483,6 @@ export function createExecutor(deps: ExecutorDeps) {
    * or rejection of something already executed (or executing) is refused, since it can no longer be stopped.
    */
   const gate = async (a: AnswerEffect): Promise<GateVerdict> => {
-    if (!deps.autoExecution()) return 'ok';
     const rows = await store.forEvent(a.eventId);
     const proposedKey = idempotencyKeyOf(a.eventId, a.proposal.decision ?? '', a.proposal.params);
     const keepsProposal = (a.kind === 'approve' || a.kind === 'decide') && idempotencyKeyOf(a.eventId, a.decision, a.params) === proposedKey;
@@ -496,7 +498,6 @@ export function createExecutor(deps: ExecutorDeps) {
 
   /** After an operator's answer was recorded: approve/modify/decide of an executable decision runs (any tier). */
   const answered = async (a: AnswerEffect): Promise<void> => {
-    if (!deps.autoExecution()) return;
     if (a.kind === 'veto' || a.kind === 'reject') return;
     const event = await deps.events.byId(a.eventId);
     if (event === null) return;

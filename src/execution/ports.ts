@@ -82,7 +82,8 @@ export interface ExecutionStore {
   /** scheduled → pending (due now, origin approval); null when there was no scheduled row left. */
   approveScheduled(eventId: string, by: string, at: Date): Promise<ExecutionRecord | null>;
   /** Due scheduled/pending rows → running, claimed with a lease (FOR UPDATE SKIP LOCKED). */
-  claimDue(now: Date, instance: string, leaseMs: number, limit: number): Promise<ExecutionRecord[]>;
+  /** `operatorOnly`: only what an operator decided or approved (shadow mode never runs anything by silence). */
+  claimDue(now: Date, instance: string, leaseMs: number, limit: number, operatorOnly?: boolean): Promise<ExecutionRecord[]>;
   /** Running rows whose lease expired → what `decide` says (pending again, or unconfirmed). */
   expireLeases(now: Date, decide: (r: ExecutionRecord) => 'pending' | 'unconfirmed', limit: number): Promise<ExecutionRecord[]>;
   /** running (claimed by this instance) → the outcome; null when the claim was lost. */

@@ -20,12 +20,14 @@ describe.each(engines)('configured confidence thresholds on $name', (engine) => 
       return (res.json() as { id: string }).id;
     };
     for (let i = 0; i < 12; i++) {
-      rt.clock.advance(60_000);
+      // An hour apart: operator decisions run in shadow mode too, and the reset guard allows two per bay per hour.
+      rt.clock.advance(61 * 60_000);
       const id = await submit(i, `trackman frozen in bay ${(i % 4) + 1}`);
       const res = await rt.app.inject({ method: 'POST', url: `/v1/events/${id}/decision`, headers: operator.headers, payload: { kind: 'decide', decision: 'reset_trackman', params: { location: 'Dartmouth', bay: (i % 4) + 1 } } });
       expect(res.statusCode, res.body).toBe(201);
+      await rt.executor.settled();
     }
-    rt.clock.advance(60_000);
+    rt.clock.advance(61 * 60_000);
     const id = await submit(99, 'trackman frozen in bay 2');
     const res = await rt.app.inject({ method: 'GET', url: `/v1/events/${id}`, headers: key.headers });
     const { tier, band } = (res.json() as { decision: { tier: string; band?: string } }).decision as { tier: string; band: string };

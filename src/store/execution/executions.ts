@@ -120,13 +120,14 @@ export function executionStore(db: Kysely<DB>): ExecutionStore {
         .executeTakeFirst();
       return r ? record(r) : null;
     },
-    async claimDue(now, instance, leaseMs, limit) {
+    async claimDue(now, instance, leaseMs, limit, operatorOnly = false) {
       return db.transaction().execute(async (tx) => {
         const due = await tx
           .selectFrom('executions')
           .select('id')
           .where('state', 'in', ['scheduled', 'pending'])
           .where('run_at', '<=', now)
+          .$if(operatorOnly, (q) => q.where('origin', 'in', ['operator', 'approval']))
           .orderBy('run_at')
           .limit(limit)
           .forUpdate()
