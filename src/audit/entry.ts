@@ -13,6 +13,9 @@ export const AUDIT_ACTIONS = [
   'decision.approved',
   'decision.overridden',
   'action.outcome',
+  // Execution (issue 5): a suggestion's veto window opened; a kill switch was set or cleared.
+  'suggestion.scheduled',
+  'killswitch.changed',
   'auth.login_succeeded',
   'auth.login_failed',
   'key.created',

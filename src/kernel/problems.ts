@@ -157,6 +157,14 @@ export const problems = define({
     description: '`reason` names why: nothing_to_approve, decision_required, params_required, modify_changes_nothing, modify_keeps_decision or veto_contradicts. Nothing was recorded.',
   },
   'pattern-not-found': { title: 'Pattern not found', status: 404, description: 'No remembered decision has that key.' },
+  // Execution (issue 5).
+  'execution-already-ran': {
+    title: 'Already executed',
+    status: 409,
+    description: 'The proposal already executed (or is executing): a veto or rejection can no longer stop it. Nothing was recorded.',
+  },
+  'execution-not-found': { title: 'Execution not found', status: 404, description: 'No execution has that id (or it is in a location you may not see).' },
+  'kill-switch-not-found': { title: 'Kill switch not set', status: 404, description: 'No kill switch of that kind and name is set.' },
   // venue records (locations, bookings, threads, templates, tickets, the OpenPhone webhook)
   'location-not-found': { title: 'Location not found', status: 404, description: 'No location has that name (or you may not see it).' },
   'location-exists': { title: 'Location exists', status: 409, description: 'A location with that name, code or OpenPhone number exists already.' },
@@ -188,15 +196,10 @@ export const problems = define({
   'template-not-found': { title: 'Template not found', status: 404, description: 'No reply template has that key.' },
   'ticket-not-found': { title: 'Ticket not found', status: 404, description: 'No ticket has that id (or it is in a location you may not see).' },
   'ticket-state-conflict': { title: 'Ticket state conflict', status: 409, description: 'The ticket cannot move to that state from its current one.' },
-  'webhook-not-configured': {
-    title: 'Webhook not configured',
-    status: 503,
-    description: 'This instance has no signing secret for that webhook (OPENPHONE_WEBHOOK_SECRET), so it accepts no deliveries.',
-  },
-  'webhook-line-unknown': {
-    title: 'Phone line unknown',
-    status: 422,
-    description: 'The message was sent to a number no location carries (PUT it on the location as openphoneNumber).',
+  'webhook-replayed': {
+    title: 'Webhook delivery replayed',
+    status: 409,
+    description: 'A delivery with this event id was accepted before (on any instance); it was not processed again.',
   },
 });
 

@@ -19,6 +19,8 @@ export interface HandleEventDeps {
   /** The autoExecution flag, read per event (it can be switched at runtime). */
   readonly autoExecution: () => boolean;
   readonly onError: (err: unknown, eventId: string) => void;
+  /** After a proposal is persisted and audited: the execution stage (emergency reply, execution by tier). */
+  readonly afterDecided?: (record: ProposalRecord) => Promise<void>;
   /** How long an event may stay 'received' before the sweeper assumes its handler died. */
   readonly sweepAfterMs?: number;
 }
@@ -71,6 +73,7 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
       wouldExecute: r.wouldExecute,
     };
     await deps.audit.record({ action: 'decision.proposed', actor: SYSTEM, resource: { type: 'event', id: r.eventId }, location: r.location, body });
+    if (deps.afterDecided) await deps.afterDecided(r).catch((err: unknown) => deps.onError(err, r.eventId));
   };
 
   const settle = async (outcome: ClaimOutcome): Promise<ProposalRecord | null> => {

@@ -342,7 +342,61 @@ export interface WebhookReceiptsTable {
   received_at: Date;
 }
 
+// Execution (0009): durable executions, shared circuit breakers, kill switches.
+export interface ExecutionsTable {
+  id: string;
+  event_id: string;
+  pattern_key: string;
+  decision: string;
+  params: unknown;
+  location: string | null;
+  idempotency_key: string;
+  tier: string;
+  origin: string;
+  state: string;
+  run_at: Date;
+  attempts: ColumnType<number, number | undefined, number>;
+  claimed_by: string | null;
+  claimed_at: Date | null;
+  lease_until: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  outcome_detail: string | null;
+  outcome_reason: string | null;
+  vendor_ref: string | null;
+  integration_id: string | null;
+  approved_by: string | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+  learn_seq: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface CircuitBreakersTable {
+  integration_id: string;
+  status: string;
+  failures: number;
+  first_failure_at: Date | null;
+  opened_at: Date | null;
+  probe_started_at: Date | null;
+  updated_at: Date;
+}
+
+export interface KillSwitchesTable {
+  kind: string;
+  name: string;
+  set_by: string;
+  reason: string | null;
+  at: Date;
+}
+
 export interface DB {
+  // execution (0009)
+  executions: ExecutionsTable;
+  circuit_breakers: CircuitBreakersTable;
+  kill_switches: KillSwitchesTable;
   // venue (0008)
   locations: LocationsTable;
   bays: BaysTable;

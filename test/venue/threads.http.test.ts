@@ -63,6 +63,39 @@ for (const engine of engines) {
       expect(await threadsOf('DAR-B3-TPS')).toEqual([]);
     });
 
+    it('publishes event.received and thread.updated on the live feed, with ids and states only', async () => {
+      const seen: { topic: string; location: string | null; data: Record<string, unknown> }[] = [];
+      const stop = rt.feed.subscribe((m) => seen.push(m));
+      const c = customer();
+      const eventId = await send({ from: c, text: 'my card was charged twice' });
+      stop();
+      const thread = await rt.venue.threads.ofEvent(eventId);
+      expect(seen).toEqual([
+        { topic: 'event.received', location: 'Dartmouth', data: { eventId, kind: 'message' } },
+        { topic: 'thread.updated', location: 'Dartmouth', data: { threadId: thread!.id, state: 'open', automationPaused: false } },
+      ]);
+    });
+
+    it('the ports execution uses: an outgoing message and a transition reach the thread, the feed and (escalation) the audit', async () => {
+      const c = customer();
+      const eventId = await send({ from: c, text: 'door code not working' });
+      const t = (await rt.venue.threads.ofEvent(eventId))!;
+      const seen: string[] = [];
+      const stop = rt.feed.subscribe((m) => seen.push(`${m.topic}:${m.data.state}`));
+      await rt.venue.threads.recordOutgoing(t.id, { text: 'You can book a bay here: https://book.example.com', channel: 'sms', executionId: 'ex-1', operatorId: null, at: rt.clock.now() });
+      expect(await rt.venue.threads.transition(t.id, 'awaiting_operator', rt.clock.now())).toBe(true);
+      expect(await rt.venue.threads.transition(t.id, 'escalated', rt.clock.now())).toBe(true);
+      expect(await rt.venue.threads.transition(t.id, 'awaiting_system', rt.clock.now())).toBe(false);
+      stop();
+      expect(seen).toEqual(['thread.updated:open', 'thread.updated:awaiting_operator', 'thread.updated:escalated']);
+      expect(await rt.venue.threads.ofEvent(eventId)).toMatchObject({ state: 'escalated', automationPaused: true });
+      expect((await read(t.id)).messages.map((m) => [m.direction, m.text])).toEqual([
+        ['in', 'door code not working'],
+        ['out', 'You can book a bay here: https://book.example.com'],
+      ]);
+      expect((await auditRows(rt, { resourceId: t.id })).map((a) => [a.action, a.actor_id])).toEqual([['thread.escalated', 'execution']]);
+    });
+
     it('a repeat within 30 minutes joins the thread; after 30 quiet minutes a new thread opens', async () => {
       const c = customer();
       await send({ from: c, text: 'trackman frozen bay 2' });
