@@ -30,8 +30,6 @@ const ISSUE_7_EVENTS = [
 
 /** Audit actions this suite does not drive, and where each is covered instead (or why nothing writes it yet). */
 const ELSEWHERE: Readonly<Record<string, string>> = {
-  'killswitch.changed': 'test/execution/acceptance.test.ts (kill switches)',
-  'suggestion.scheduled': 'declared, but the executor only publishes it on the live feed: no audit writer',
   'audit.retention_pruned': 'test/audit/auditTasks.test.ts (retention task over whole segments)',
   'key.expired': 'declared in AUDIT_ACTIONS but no code path writes it yet: expiry is enforced at verification',
   // Venue operations (not in issue #7's list), covered by the venue suites.
@@ -41,9 +39,12 @@ const ELSEWHERE: Readonly<Record<string, string>> = {
   'booking.created': 'test/venue/bookings.http.test.ts',
   'booking.cancelled': 'test/venue/bookings.http.test.ts',
   'booking.moved': 'test/venue/bookings.http.test.ts',
-  'template.changed': 'venue records part 2 (declared, no writer merged yet)',
-  'ticket.opened': 'venue records part 2 (declared, no writer merged yet)',
-  'ticket.breached': 'venue records part 2 (declared, no writer merged yet)',
+  'template.changed': 'test/venue/venueAdmin.http.test.ts',
+  'ticket.opened': 'test/venue/venueAdmin.http.test.ts',
+  'ticket.breached': 'test/venue/venueAdmin.http.test.ts',
+  // Execution stage (issue #5), covered by the execution suites.
+  'suggestion.scheduled': 'test/execution/durable.test.ts (a suggestion is scheduled, then vetoed or run)',
+  'killswitch.changed': 'test/execution/acceptance.test.ts (kill switch on and off through HTTP)',
 };
 
 interface Entry {
