@@ -188,15 +188,17 @@ export function rateLimitHooks(deps: RateLimitDeps): RateLimitHooks {
       });
       // A request refused by authentication never reaches postAuth, but the address layers counted it: say so, and
       // when that attempt used the address's last point, when the next one may come.
-      app.addHook('onSend', async (request, reply, payload) => {
+      // (A callback hook: no promise per request on the hot path.)
+      app.addHook('onSend', (request, reply, payload, done) => {
         const readings = request.rateLimitReadings;
-        if (readings === null || readings.length === 0 || reply.hasHeader('ratelimit')) return payload;
-        setHeaders(reply, readings, null);
-        const top = tightest(readings);
-        if (top !== null && top.remaining === 0 && (reply.statusCode === 401 || reply.statusCode === 403) && !reply.hasHeader('retry-after')) {
-          reply.header('retry-after', String(retryAfterSeconds(top.resetMs)));
+        if (readings !== null && readings.length > 0 && !reply.hasHeader('ratelimit')) {
+          setHeaders(reply, readings, null);
+          const top = tightest(readings);
+          if (top !== null && top.remaining === 0 && (reply.statusCode === 401 || reply.statusCode === 403) && !reply.hasHeader('retry-after')) {
+            reply.header('retry-after', String(retryAfterSeconds(top.resetMs)));
+          }
         }
-        return payload;
+        done(null, payload);
       });
     },
 

@@ -9,9 +9,11 @@ import { type TestRuntime, startRuntime } from '../support/runtime.js';
 /** Issue #7's list of audited events, as audit actions. */
 const ISSUE_7_EVENTS = [
   'decision.proposed',
+  'decision.executed',
   'decision.vetoed',
   'decision.approved',
   'decision.overridden',
+  'action.outcome',
   'auth.login_succeeded',
   'auth.login_failed',
   'key.created',
@@ -26,14 +28,8 @@ const ISSUE_7_EVENTS = [
   'data.exported',
 ] as const;
 
-/**
- * Audit actions this suite does not drive, and where each is covered instead. `decision.executed` and
- * `action.outcome` are written by the execution stage (the "exec" branch), which is not on main yet: add them to
- * the walk below when it lands.
- */
+/** Audit actions this suite does not drive, and where each is covered instead (or why nothing writes it yet). */
 const ELSEWHERE: Readonly<Record<string, string>> = {
-  'decision.executed': 'execution stage (exec branch, not merged yet)',
-  'action.outcome': 'execution stage (exec branch, not merged yet)',
   'audit.retention_pruned': 'test/audit/auditTasks.test.ts (retention task over whole segments)',
   'key.expired': 'declared in AUDIT_ACTIONS but no code path writes it yet: expiry is enforced at verification',
   // Venue operations (not in issue #7's list), covered by the venue suites.
@@ -43,9 +39,9 @@ const ELSEWHERE: Readonly<Record<string, string>> = {
   'booking.created': 'test/venue/bookings.http.test.ts',
   'booking.cancelled': 'test/venue/bookings.http.test.ts',
   'booking.moved': 'test/venue/bookings.http.test.ts',
-  'template.changed': 'venue records part 2 (declared, no writer merged yet)',
-  'ticket.opened': 'venue records part 2 (declared, no writer merged yet)',
-  'ticket.breached': 'venue records part 2 (declared, no writer merged yet)',
+  'template.changed': 'test/venue/venueAdmin.http.test.ts',
+  'ticket.opened': 'test/venue/venueAdmin.http.test.ts',
+  'ticket.breached': 'test/venue/venueAdmin.http.test.ts',
   // Execution stage (issue #5), covered by the execution suites.
   'suggestion.scheduled': 'test/execution/durable.test.ts (a suggestion is scheduled, then vetoed or run)',
   'killswitch.changed': 'test/execution/acceptance.test.ts (kill switch on and off through HTTP)',
@@ -83,7 +79,11 @@ describe.each(engines)('every audited event type is recorded by its real code pa
   const step = async (name: string, run: () => Promise<unknown>): Promise<Entry[]> => {
     await entriesSince();
     await run();
-    await rt.decisions.handle.settled();
+    for (let i = 0; i < 3; i++) {
+      await rt.decisions.handle.settled();
+      await rt.executor.settled();
+      await rt.venue.settled();
+    }
     await rt.keys.idle();
     const added = await entriesSince();
     for (const e of added) if (!seen.has(e.action)) seen.set(e.action, { step: name, entries: added.filter((x) => x.action === e.action) });
@@ -97,7 +97,8 @@ describe.each(engines)('every audited event type is recorded by its real code pa
   };
 
   beforeAll(async () => {
-    rt = await startRuntime(engine, { SECURITY_RATE_LIMIT_MAX: '1000' });
+    // Execution on, so an operator's decision runs through the simulator (decision.executed, action.outcome).
+    rt = await startRuntime(engine, { SECURITY_RATE_LIMIT_MAX: '1000', FEATURE_AUTO_EXECUTION: 'true', SUGGESTION_TIMEOUT: '120' });
     admin = await setupAdmin(rt);
     operator = await createOperator(rt, admin, 'operator');
     supervisor = await createOperator(rt, admin, 'supervisor');
@@ -145,8 +146,8 @@ describe.each(engines)('every audited event type is recorded by its real code pa
   it('records configuration and feature-flag changes', async () => {
     const config = await step('create operator', () => createOperator(rt, admin, 'viewer'));
     expect(config[0]).toMatchObject({ action: 'config.changed', actor_type: 'operator', actor_id: admin.operatorId, resource_type: 'operator' });
-    const flag = await step('flip a flag', () => ok(inject({ method: 'PUT', url: '/v1/admin/flags/autoExecution', headers: admin.headers, payload: { enabled: false } }), 200));
-    expect(flag).toMatchObject([{ action: 'flag.changed', actor_type: 'operator', resource_type: 'feature_flag', resource_id: 'autoExecution' }]);
+    const flag = await step('flip a flag', () => ok(inject({ method: 'PUT', url: '/v1/admin/flags/performanceGuard', headers: admin.headers, payload: { enabled: false } }), 200));
+    expect(flag).toMatchObject([{ action: 'flag.changed', actor_type: 'operator', resource_type: 'feature_flag', resource_id: 'performanceGuard' }]);
   });
 
   it('records decisions proposed, overridden, approved and vetoed, and patterns locked and demoted', async () => {
@@ -158,19 +159,23 @@ describe.each(engines)('every audited event type is recorded by its real code pa
       first = await submit();
     });
     expect(proposed).toMatchObject([{ action: 'decision.proposed', actor_type: 'system', resource_type: 'event', resource_id: first, location: 'Dartmouth' }]);
-    // Nothing remembered yet: the operator decides from scratch, which overrides the (empty) proposal.
+    // Nothing remembered yet: the operator decides from scratch, which overrides the (empty) proposal; the decision
+    // then executes through the simulator, and the execution and its outcome are audited.
     const overridden = await step('operator decides', () => answer(first, { kind: 'decide', decision: 'reset_trackman', params: { location: 'Dartmouth', bay: 3 } }));
-    expect(overridden).toMatchObject([{ action: 'decision.overridden', actor_type: 'operator', actor_id: operator.operatorId, resource_id: first, location: 'Dartmouth' }]);
+    expect(overridden.map((e) => e.action)).toEqual(['decision.overridden', 'decision.executed', 'action.outcome']);
+    expect(overridden[0]).toMatchObject({ actor_type: 'operator', actor_id: operator.operatorId, resource_id: first, location: 'Dartmouth' });
+    expect(overridden.slice(1)).toMatchObject([{ resource_type: 'execution' }, { resource_type: 'execution' }]);
+    expect(overridden[1]!.resource_id).toBe(overridden[2]!.resource_id);
 
     const second = await submit();
     await rt.decisions.handle.settled();
     const approved = await step('operator approves', () => answer(second, { kind: 'approve' }));
-    expect(approved).toMatchObject([{ action: 'decision.approved', actor_type: 'operator', resource_id: second }]);
+    expect(approved[0]).toMatchObject({ action: 'decision.approved', actor_type: 'operator', resource_id: second });
 
     const third = await submit();
     await rt.decisions.handle.settled();
     const vetoed = await step('operator vetoes', () => answer(third, { kind: 'veto', reason: 'customer already left' }));
-    expect(vetoed).toMatchObject([{ action: 'decision.vetoed', actor_type: 'operator', resource_id: third }]);
+    expect(vetoed[0]).toMatchObject({ action: 'decision.vetoed', actor_type: 'operator', resource_id: third });
 
     const hold = (key: string, kind: 'lock' | 'demote') => ok(inject({ method: 'POST', url: `/v1/patterns/${key}/${kind}`, headers: supervisor.headers, payload: { reason: 'firmware week' } }), 200);
     expect(await step('lock a pattern', () => hold('reset_trackman', 'lock'))).toMatchObject([{ action: 'pattern.locked', actor_type: 'operator', actor_id: supervisor.operatorId }]);

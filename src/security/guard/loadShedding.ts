@@ -35,6 +35,8 @@ export interface ShedState {
   readonly level: ShedLevel;
   /** When the level last changed (ms). */
   readonly since: number;
+  /** Since when pressure has stayed at or above the top (operator) threshold; absent while below it. */
+  readonly topSince?: number;
 }
 
 export interface Hysteresis {
@@ -44,9 +46,14 @@ export interface Hysteresis {
   readonly exit: readonly [number, number, number];
   /** A level is held at least this long before stepping down. */
   readonly holdMs: number;
+  /**
+   * Operator routes are shed only once pressure has stayed at the top threshold this long: one late sample (a GC
+   * pause, a noisy neighbour on the host) must not lock operators out. 0 sheds them at once.
+   */
+  readonly topSustainMs?: number;
 }
 
-export const DEFAULT_HYSTERESIS: Hysteresis = { enter: [0.9, 1.0, 1.3], exit: [0.7, 0.85, 1.1], holdMs: 5_000 };
+export const DEFAULT_HYSTERESIS: Hysteresis = { enter: [0.9, 1.0, 1.3], exit: [0.7, 0.85, 1.1], holdMs: 5_000, topSustainMs: 2_000 };
 
 /** Below half its delay limit (p99 100 ms by default) the loop keeps up: high CPU or utilisation is then throughput, not overload. */
 export const LAG_GATE = 0.5;
@@ -63,17 +70,23 @@ export function pressureOf(s: PressureSample, l: PressureLimits): number {
   return Math.max(lag, busy, s.rssMb / l.memoryMb, heapRatio, 0);
 }
 
+const shedState = (level: ShedLevel, since: number, topSince: number | undefined): ShedState => (topSince === undefined ? { level, since } : { level, since, topSince });
+
 /**
  * @example nextShedState({ level: 0, since: 0 }, 1.05, 1000) // { level: 2, since: 1000 }
+ * @example nextShedState({ level: 2, since: 0 }, 2, 1000) // { level: 2, since: 0, topSince: 1000 } (not yet sustained)
  */
 export function nextShedState(state: ShedState, pressure: number, now: number, h: Hysteresis = DEFAULT_HYSTERESIS): ShedState {
+  const topSince = pressure >= h.enter[2] ? (state.topSince ?? now) : undefined;
   let target = 0;
   for (let i = 0; i < 3; i++) if (pressure >= h.enter[i]!) target = i + 1;
-  if (target > state.level) return { level: target as ShedLevel, since: now };
-  if (state.level === 0 || now - state.since < h.holdMs) return state;
+  if (target === 3 && topSince !== undefined && now - topSince < (h.topSustainMs ?? 0)) target = 2;
+  if (target > state.level) return shedState(target as ShedLevel, now, topSince);
+  const held = topSince === state.topSince ? state : shedState(state.level, state.since, topSince);
+  if (state.level === 0 || now - state.since < h.holdMs) return held;
   // Step down one level at a time, and only below the exit threshold of the current level.
-  if (pressure < h.exit[state.level - 1]!) return { level: (state.level - 1) as ShedLevel, since: now };
-  return state;
+  if (pressure < h.exit[state.level - 1]!) return shedState((state.level - 1) as ShedLevel, now, topSince);
+  return held;
 }
 
 const SHED_FROM: Readonly<Record<RoutePriority, number>> = { public: 1, integration: 2, operator: 3, health: Number.POSITIVE_INFINITY };

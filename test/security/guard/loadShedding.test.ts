@@ -50,6 +50,32 @@ describe('load shedding decision', () => {
     );
   });
 
+  it('never sheds operators on top-pressure spikes shorter than topSustainMs', () => {
+    fc.assert(
+      fc.property(fc.array(pressure, { maxLength: 200 }), (raw) => {
+        // One reading a second; every third is below the top threshold, so no run above it lasts 2 s.
+        const readings = raw.map((p, i) => (i % 3 === 2 ? Math.min(p, H.enter[2] - 1e-9) : p));
+        let s: ShedState = { level: 0, since: 0 };
+        readings.forEach((p, i) => {
+          s = nextShedState(s, p, i * 1000);
+          expect(s.level).toBeLessThan(3);
+        });
+      }),
+    );
+  });
+
+  it('sheds operators once top pressure has held for topSustainMs', () => {
+    fc.assert(
+      fc.property(fc.double({ min: H.enter[2], max: 10, noNaN: true }), fc.integer({ min: 100, max: 1000 }), (p, stepMs) => {
+        let s: ShedState = { level: 0, since: 0 };
+        for (let t = 0; t <= H.topSustainMs! + stepMs; t += stepMs) {
+          s = nextShedState(s, p, t);
+          expect(s.level).toBe(t >= H.topSustainMs! ? 3 : 2);
+        }
+      }),
+    );
+  });
+
   it('stays within levels 0..3 whatever the readings', () => {
     fc.assert(
       fc.property(fc.array(pressure, { maxLength: 100 }), (readings) => {

@@ -6,22 +6,28 @@ const seconds = Number(secondsArg);
 const publicShare = Number(shareArg);
 const MAX_IN_FLIGHT = 128;
 
-async function capacity(ms) {
-  let done = 0;
-  const until = Date.now() + ms;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (Date.now() < until) {
-        const res = await fetch(`${base}/operator`);
-        await res.arrayBuffer();
-        done++;
-      }
-    }),
-  );
-  return done / (ms / 1000);
+// Closed-loop throughput in consecutive windows; the best window is the estimate. On a shared machine any one
+// window can be starved, and an underestimate would offer too little load to overload the server at all.
+async function capacity(windows, windowMs) {
+  let best = 0;
+  for (let w = 0; w < windows; w++) {
+    let done = 0;
+    const until = Date.now() + windowMs;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (Date.now() < until) {
+          const res = await fetch(`${base}/operator`);
+          await res.arrayBuffer();
+          done++;
+        }
+      }),
+    );
+    best = Math.max(best, done / (windowMs / 1000));
+  }
+  return best;
 }
 
-const cap = await capacity(1500);
+const cap = await capacity(4, 500);
 const rate = 2 * cap;
 const counts = { capacity: Math.round(cap), offered: Math.round(rate), public: {}, operator: {}, errors: 0, dropped: 0, shedWithoutRetryAfter: 0 };
 let inFlight = 0;

@@ -32,6 +32,10 @@ describe('load shedding through HTTP (pressure injected through the guard port)'
     expect(await statuses()).toEqual({ health: 200, public: 503, integration: 200, operator: 200 });
     g.guard.observe(at(1.1));
     expect(await statuses()).toEqual({ health: 200, public: 503, integration: 503, operator: 200 });
+    // Operators go last, and only once the top pressure has held for topSustainMs: one spike does not shed them.
+    g.guard.observe(at(2));
+    expect(await statuses()).toEqual({ health: 200, public: 503, integration: 503, operator: 200 });
+    clock.advance(DEFAULT_HYSTERESIS.topSustainMs!);
     g.guard.observe(at(2));
     expect(await statuses()).toEqual({ health: 200, public: 503, integration: 503, operator: 503 });
     const res = await g.app.inject({ method: 'GET', url: '/public' });
