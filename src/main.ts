@@ -372,6 +372,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'performance.record-metrics', everyMs: 10_000, run: () => (flags.get('performanceGuard') ? guard.record() : Promise.resolve(false)) },
       { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
       { name: 'decisions.sweep', everyMs: 5_000, run: () => decisions.handle.sweep() },
+      // Several instances: learn what the others decided (and their operators' locks) within seconds.
+      { name: 'decisions.catch-up', everyMs: 2_000, run: () => decisions.catchUp.run() },
       { name: 'threads.timeout', everyMs: 60_000, run: venueTimeouts },
       { name: 'executions.run-due', everyMs: 1_000, run: () => runner.runDue() },
       { name: 'tickets.sla', everyMs: 30_000, run: () => ticketDesk.checkSla() },

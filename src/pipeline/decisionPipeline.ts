@@ -6,7 +6,8 @@ import { type ExecutedStep, learnExecution } from './executionLearning.js';
 import { type EmergencyAlarm, type HandleEvent, createHandleEvent } from './handleEvent.js';
 import { type PatternHolds, createPatternHolds } from './patternHolds.js';
 import { savePatterns } from './patternSnapshot.js';
-import type { DecisionStore, ProposalRecord, QueueItem, StoredPattern } from './ports.js';
+import { type CatchUp, createCatchUp } from './catchUp.js';
+import { type DecisionStore, type ProposalRecord, type QueueItem, type StoredPattern, stepKey } from './ports.js';
 import { rebuildEngine } from './rebuildEngine.js';
 import { type AnswerHooks, type RecordDecision, createRecordDecision } from './recordDecision.js';
 import { type ShadowFigures, shadowByLocation } from './shadowFigures.js';
@@ -32,6 +33,8 @@ export interface DecisionPipeline {
   readonly handle: HandleEvent;
   readonly decide: RecordDecision;
   readonly hold: PatternHolds;
+  /** Applies what other instances learned (their proposals, answers, outcomes and holds) to this engine. */
+  readonly catchUp: CatchUp;
   /** A finished execution's outcome, fed to the engine and its patterns saved. */
   executed(step: ExecutedStep): Promise<void>;
   queue(locations: readonly string[] | null, limit: number): Promise<QueueItem[]>;
@@ -46,10 +49,18 @@ export interface DecisionPipeline {
  */
 export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promise<DecisionPipeline> {
   const fresh = new DecisionEngine({ ...DEFAULT_ENGINE_SETTINGS, autoExecution: false }, venueModules(), NO_KILL_SWITCHES);
-  const engine = rebuildEngine(fresh, await deps.store.history(), await deps.store.holds());
+  const rebuiltFrom = await deps.store.historyAfter(-1);
+  const engine = rebuildEngine(
+    fresh,
+    rebuiltFrom.map((s) => s.step),
+    await deps.store.holds(),
+  );
   const { store, audit, clock } = deps;
+  const catchUp = createCatchUp({ engine, store, rebuiltFrom });
+  const applied = (key: string): void => catchUp.mark(key);
   return {
     engine,
+    catchUp,
     handle: createHandleEvent({
       store,
       engine,
@@ -58,12 +69,14 @@ export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promis
       alarm: deps.alarm,
       autoExecution: deps.autoExecution,
       onError: deps.onError,
+      applied,
       afterDecided: async (r) => {
         await deps.execution?.()?.proposed(r);
       },
     }),
-    decide: createRecordDecision({ store, engine, audit, clock, eventLocation: deps.eventLocation, execution: () => deps.execution?.() ?? null }),
+    decide: createRecordDecision({ store, engine, audit, clock, eventLocation: deps.eventLocation, execution: () => deps.execution?.() ?? null, applied }),
     async executed(step) {
+      applied(stepKey(step));
       if (learnExecution(engine, step)) await savePatterns(engine, store, step.at);
     },
     hold: createPatternHolds({ store, engine, audit, clock }),

@@ -3,7 +3,7 @@ import type { JsonObject } from '../audit/canonical.js';
 import type { DecisionEngine } from '../decisionMemory/engine.js';
 import { detectEmergency } from '../intake/emergency.js';
 import type { Clock } from '../kernel/clock.js';
-import type { ClaimOutcome, Decided, DecisionStore, ProposalRecord, ReceivedEvent } from './ports.js';
+import { type ClaimOutcome, type Decided, type DecisionStore, type ProposalRecord, type ReceivedEvent, stepKey } from './ports.js';
 import { emergencyProposal, fromProposal, summaryOf } from './proposalRecord.js';
 import { toVenueEvent } from './venueEvent.js';
 
@@ -23,6 +23,8 @@ export interface HandleEventDeps {
   readonly afterDecided?: (record: ProposalRecord) => Promise<void>;
   /** How long an event may stay 'received' before the sweeper assumes its handler died. */
   readonly sweepAfterMs?: number;
+  /** Told the key of every history step this instance applies itself (cross-instance catch-up). */
+  readonly applied?: (key: string) => void;
 }
 
 export interface HandleEvent {
@@ -54,6 +56,7 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
     const record = verdict.emergency
       ? emergencyProposal(e, verdict, deps.autoExecution(), now)
       : fromProposal(e, deps.engine.propose(toVenueEvent(e), e.occurredAt), deps.autoExecution(), now);
+    if (!verdict.emergency) deps.applied?.(stepKey({ kind: 'propose', event: e }));
     return { record, summary: summaryOf(record) };
   };
 

@@ -129,6 +129,25 @@ export type HistoryStep =
   | { readonly kind: 'learn'; readonly event: ReceivedEvent; readonly decision: OperatorDecisionRecord }
   | ExecutedStep;
 
+/** A history step with its place in the one sequence that orders proposals, answers and executions. */
+export interface SequencedStep {
+  readonly seq: number;
+  /** Names the step whatever instance applied it (see `stepKey`). */
+  readonly key: string;
+  readonly step: HistoryStep;
+}
+
+/**
+ * A step's identity across instances: an instance marks what it applied itself by this key, so catching
+ * up with the shared history applies only the others' steps.
+ * @example stepKey({ kind: 'propose', event }) // 'p:<event id>'
+ */
+export function stepKey(step: HistoryStep): string {
+  if (step.kind === 'propose') return `p:${step.event.id}`;
+  if (step.kind === 'learn') return `l:${step.event.id}`;
+  return `x:${step.event.id}:${step.decision}`;
+}
+
 export type ClaimOutcome =
   | { readonly kind: 'decided'; readonly record: ProposalRecord }
   | { readonly kind: 'failed'; readonly eventId: string; readonly error: unknown }
@@ -157,4 +176,6 @@ export interface DecisionStore {
   ledger(locations: readonly string[] | null): Promise<LedgerRow[]>;
   /** Every non-emergency proposal and operator decision, in the order they happened. */
   history(): Promise<HistoryStep[]>;
+  /** The same with their sequence numbers, only those after `seq` (another instance's learning, for catch-up). */
+  historyAfter(seq: number): Promise<SequencedStep[]>;
 }

@@ -11,12 +11,15 @@ import { toVenueEvent } from './venueEvent.js';
  * @example rebuildEngine(new DecisionEngine(settings, venueModules()), await store.history(), await store.holds())
  */
 export function rebuildEngine(engine: DecisionEngine, steps: readonly HistoryStep[], holds: ReadonlyMap<string, OperatorHold>): DecisionEngine {
-  for (const step of steps) {
-    const event = toVenueEvent(step.event);
-    if (step.kind === 'propose') engine.propose(event, event.t);
-    else if (step.kind === 'executed') learnExecution(engine, step);
-    else engine.learn(event, { decision: step.decision.decision, params: step.decision.params }, step.decision.outcome, step.decision.createdAt);
-  }
+  for (const step of steps) applyStep(engine, step);
   for (const [key, hold] of holds) if (hold !== 'none') engine.hold(key, hold);
   return engine;
+}
+
+/** Applies one stored step to the engine exactly as it was applied when it happened. */
+export function applyStep(engine: DecisionEngine, step: HistoryStep): void {
+  const event = toVenueEvent(step.event);
+  if (step.kind === 'propose') engine.propose(event, event.t);
+  else if (step.kind === 'executed') learnExecution(engine, step);
+  else engine.learn(event, { decision: step.decision.decision, params: step.decision.params }, step.decision.outcome, step.decision.createdAt);
 }

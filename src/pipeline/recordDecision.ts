@@ -5,7 +5,7 @@ import type { Clock } from '../kernel/clock.js';
 import { type DecisionParams, UNKNOWN_DECISION } from '../venue/types.js';
 import { type InvalidAnswer, type OperatorAnswer, judge } from './operatorDecision.js';
 import { savePatterns } from './patternSnapshot.js';
-import type { DecisionStore, OperatorDecisionRecord, QueueItem, ReceivedEvent } from './ports.js';
+import { type DecisionStore, type OperatorDecisionRecord, type QueueItem, type ReceivedEvent, stepKey } from './ports.js';
 import { toVenueEvent } from './venueEvent.js';
 
 export interface DecisionRequest {
@@ -36,6 +36,8 @@ export interface RecordDecisionDeps {
   readonly eventLocation: (eventId: string) => Promise<{ readonly location: string | null } | null>;
   /** The execution stage: cancels a waiting suggestion before the answer is recorded, executes after it. */
   readonly execution?: () => AnswerHooks | null;
+  /** Told the key of every history step this instance applies itself (cross-instance catch-up). */
+  readonly applied?: (key: string) => void;
 }
 
 /** What the execution stage does around an operator's answer. */
@@ -108,6 +110,7 @@ export function createRecordDecision(deps: RecordDecisionDeps) {
     if ((await deps.store.recordDecision(record)) === 'already_decided') return { kind: 'already_decided' };
     if (!item.proposal.emergency) {
       deps.engine.learn(toVenueEvent(item.event), verdict.truth, verdict.outcome, now);
+      deps.applied?.(stepKey({ kind: 'learn', event: item.event, decision: record }));
       await savePatterns(deps.engine, deps.store, now);
     }
     const common = { actor: req.actor, resource: { type: 'event', id: req.eventId }, location: item.proposal.location } as const;

@@ -1,20 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { ExecutionOrigin, ExecutionState } from '../../execution/states.js';
-import type { DecisionStore, HistoryStep } from '../../pipeline/ports.js';
+import type { DecisionStore, HistoryStep, SequencedStep } from '../../pipeline/ports.js';
+import { stepKey } from '../../pipeline/ports.js';
 import type { DecisionParams, ExecutionTier } from '../../venue/types.js';
 import type { DB } from '../schema.js';
 import { eventRow, operatorDecision, received } from './rows.js';
 
 /** What the engine is rebuilt from: proposals and operator decisions in the order they happened. */
-export function history(db: Kysely<DB>): Pick<DecisionStore, 'history'> {
-  return {
-    async history() {
+export function history(db: Kysely<DB>): Pick<DecisionStore, 'history' | 'historyAfter'> {
+  const historyAfter = async (after: number): Promise<SequencedStep[]> => {
       const proposals = await db
         .selectFrom('pattern_matches as pm')
         .innerJoin('events as e', 'e.id', 'pm.event_id')
         .selectAll('e')
         .select('pm.seq')
         .where('pm.emergency', '=', false)
+        .where('pm.seq', '>', after)
         .execute();
       const decisions = await db
         .selectFrom('operator_decisions as od')
@@ -24,6 +25,7 @@ export function history(db: Kysely<DB>): Pick<DecisionStore, 'history'> {
         .selectAll('od')
         .select(['l.agreed', 'e.received_at', 'e.occurred_at', 'e.kind', 'e.channel', 'e.sender', 'e.location', 'e.bay', 'e.text', 'e.context'])
         .where('pm.emergency', '=', false)
+        .where('od.seq', '>', after)
         .execute();
       // Finished executions whose outcome was fed back (learn_seq draws from the same sequence).
       const executed = await db
@@ -33,6 +35,7 @@ export function history(db: Kysely<DB>): Pick<DecisionStore, 'history'> {
         .selectAll('e')
         .select(['x.learn_seq', 'x.decision as x_decision', 'x.params as x_params', 'x.origin', 'x.tier as x_tier', 'x.state', 'x.outcome_reason', 'x.finished_at'])
         .where('x.learn_seq', 'is not', null)
+        .where('x.learn_seq', '>', after)
         .where('pm.emergency', '=', false)
         .execute();
       const steps: { seq: number; step: HistoryStep }[] = [
@@ -60,7 +63,12 @@ export function history(db: Kysely<DB>): Pick<DecisionStore, 'history'> {
           },
         })),
       ];
-      return steps.sort((a, b) => a.seq - b.seq).map((s) => s.step);
+      return steps.sort((a, b) => a.seq - b.seq).map((s) => ({ ...s, key: stepKey(s.step) }));
+  };
+  return {
+    historyAfter,
+    async history() {
+      return (await historyAfter(-1)).map((s) => s.step);
     },
   };
 }

@@ -1,0 +1,82 @@
+import type { DecisionEngine } from '../decisionMemory/engine.js';
+import type { OperatorHold } from '../decisionMemory/patterns.js';
+import type { DecisionStore, SequencedStep } from './ports.js';
+import { applyStep } from './rebuildEngine.js';
+
+/**
+ * Several instances share one database but each has its own in-memory engine. Every instance applies what it
+ * decides itself at once and marks it; `run` reads the shared history since its cursor and applies the
+ * steps the other instances wrote (their proposals, operator answers and execution outcomes), in sequence
+ * order, plus the operators' current holds, so a pattern locked through one instance is locked on all.
+ *
+ * Sequence numbers are drawn at insert but become visible at commit, so a step may appear behind the cursor:
+ * every run re-reads a window of `lookback` sequence numbers and skips steps already applied by key.
+ */
+
+export const DEFAULT_LOOKBACK = 1_000;
+
+export interface CatchUp {
+  /** Marks a step this instance applied itself (it will not be applied again when it shows up in the history). */
+  mark(key: string): void;
+  /** Applies the others' steps since the last run; returns how many it applied. */
+  run(): Promise<number>;
+  readonly cursor: number;
+}
+
+export interface CatchUpDeps {
+  readonly engine: DecisionEngine;
+  readonly store: Pick<DecisionStore, 'historyAfter' | 'holds'>;
+  /** The history the engine was rebuilt from (already applied). */
+  readonly rebuiltFrom: readonly SequencedStep[];
+  readonly lookback?: number;
+}
+
+export function createCatchUp(deps: CatchUpDeps): CatchUp {
+  const lookback = deps.lookback ?? DEFAULT_LOOKBACK;
+  /** key → sequence number (Infinity while this instance applied it but has not seen it in the history yet). */
+  const applied = new Map<string, number>();
+  let cursor = -1;
+  for (const s of deps.rebuiltFrom) {
+    applied.set(s.key, s.seq);
+    cursor = Math.max(cursor, s.seq);
+  }
+  let holds = new Map<string, OperatorHold>();
+  let running: Promise<number> | null = null;
+
+  const prune = (): void => {
+    for (const [key, seq] of applied) if (seq < cursor - lookback) applied.delete(key);
+  };
+
+  const once = async (): Promise<number> => {
+    let n = 0;
+    for (const s of await deps.store.historyAfter(Math.max(-1, cursor - lookback))) {
+      if (!applied.has(s.key)) {
+        applyStep(deps.engine, s.step);
+        n++;
+      }
+      applied.set(s.key, s.seq);
+      cursor = Math.max(cursor, s.seq);
+    }
+    const current = await deps.store.holds();
+    for (const [key, hold] of current) if (holds.get(key) !== hold) deps.engine.hold(key, hold);
+    holds = new Map(current);
+    prune();
+    return n;
+  };
+
+  return {
+    mark(key) {
+      if (!applied.has(key)) applied.set(key, Number.POSITIVE_INFINITY);
+    },
+    run() {
+      // One run at a time: two overlapping runs would apply the same step twice.
+      running ??= once().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    get cursor() {
+      return cursor;
+    },
+  };
+}
