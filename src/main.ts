@@ -52,6 +52,12 @@ import { type Database, openDatabase } from './store/database.js';
 import { flagOverrideStore } from './store/flags/flagOverrides.js';
 import { migrateUp, migrationsCurrent } from './store/migrate.js';
 import { setupTokenStore } from './store/setup/setupTokens.js';
+// Operator console: the live feed, its SSE stream and the built web app.
+import { type LiveFeed, createLiveFeed } from './live/feed.js';
+import { consoleRoutes, loadConsoleBundle } from './http/routes/console.js';
+import { streamRoutes } from './http/routes/stream.js';
+import { catalogueRoutes } from './http/routes/catalogue.js';
+import { fileURLToPath } from 'node:url';
 
 /** The composition root: the only module that knows every other. The CLI and the tests build through it. */
 export interface Runtime {
@@ -72,6 +78,8 @@ export interface Runtime {
   readonly app: HttpApp;
   /** The decision stage (shadow mode): intake's handler and sweeper, operator answers, patterns. */
   readonly decisions: DecisionPipeline;
+  /** What changed, pushed to connected operators (`GET /v1/stream`); publishers never wait for listeners. */
+  readonly feed: LiveFeed;
   /** On an instance without an administrator: a fresh one-time setup token (printed by `serve`), else null. */
   issueSetupTokenIfNeeded(): Promise<string | null>;
   listen(): Promise<string>;
@@ -87,6 +95,8 @@ export interface RuntimeOverrides {
   readonly migrate?: boolean;
   /** Start the periodic tasks (serve does; tests drive them through runtime.scheduler.runAll or the task functions). */
   readonly scheduler?: boolean;
+  /** Where the built console is (default: dist/console of this package). */
+  readonly consoleDir?: string;
 }
 
 export const VERSION: string = (() => {
@@ -193,6 +203,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     enabled: () => flags.get('performanceGuard'),
   });
 
+  const feed = createLiveFeed((err) => logger.warn({ err }, 'live feed listener failed'));
   const events = eventStore(database.db);
   const decisions = await createDecisionPipeline({
     store: decisionStore(database.db),
@@ -203,7 +214,27 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     alarm: (r) =>
       outbox.notify({ topic: 'decision.emergency', severity: 'critical', subject: 'Emergency reported: a human must act now', body: { eventId: r.eventId, location: r.location, params: r.params } }),
     onError: (err, eventId) => logger.error({ err, eventId }, 'deciding an event failed'),
+    onProposed: (r) =>
+      feed.publish({ topic: 'decision.proposed', location: r.location, data: { eventId: r.eventId, tier: r.tier, emergency: r.emergency, decision: r.decision } }),
   });
+
+  // The console hears of operator answers and pattern holds as the API records them.
+  const livePipeline: DecisionPipeline = {
+    ...decisions,
+    decide: async (input) => {
+      const out = await decisions.decide(input);
+      if (out.kind === 'recorded') {
+        const location = (await events.byId(out.record.eventId))?.location ?? null;
+        feed.publish({ topic: 'decision.answered', location, data: { eventId: out.record.eventId, kind: out.record.kind, outcome: out.record.outcome } });
+      }
+      return out;
+    },
+    hold: async (key, kind, actor, reason) => {
+      const out = await decisions.hold(key, kind, actor, reason);
+      if (out.kind !== 'not_found') feed.publish({ topic: 'pattern.updated', location: null, data: { key, hold: kind } });
+      return out;
+    },
+  };
 
   const verification = verificationCache(audit);
   const scheduler = createScheduler(
@@ -236,9 +267,19 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       keyRoutes({ keys, store: keyStore, clock }),
       leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
       flagRoutes({ flags, audit, clock }),
-      eventRoutes({ events, clock, onAccepted: (e) => decisions.handle.accepted(e) }),
-      decisionRoutes({ pipeline: decisions }),
+      eventRoutes({
+        events,
+        clock,
+        onAccepted: (e) => {
+          decisions.handle.accepted(e);
+          feed.publish({ topic: 'event.received', location: e.location, data: { eventId: e.id, kind: e.kind } });
+        },
+      }),
+      decisionRoutes({ pipeline: livePipeline }),
       auditRoutes({ audit, verification, clock }),
+      catalogueRoutes(),
+      streamRoutes({ feed, sessionState: (token) => operators.sessionState(token), heartbeatMs: config.liveHeartbeatMs }),
+      consoleRoutes({ bundle: loadConsoleBundle(overrides.consoleDir ?? fileURLToPath(new URL('../dist/console/', import.meta.url))) }),
     ],
   });
   if (overrides.scheduler === true) scheduler.start();
@@ -260,6 +301,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     redis,
     app,
     decisions,
+    feed,
     async issueSetupTokenIfNeeded() {
       if (await setup.isComplete()) return null;
       const token = newSetupToken();

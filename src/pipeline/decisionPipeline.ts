@@ -4,7 +4,7 @@ import { venueModules } from '../decisionMemory/modules/venueModules.js';
 import type { Clock } from '../kernel/clock.js';
 import { type EmergencyAlarm, type HandleEvent, createHandleEvent } from './handleEvent.js';
 import { type PatternHolds, createPatternHolds } from './patternHolds.js';
-import type { DecisionStore, QueueItem, StoredPattern } from './ports.js';
+import type { DecisionStore, ProposalRecord, QueueItem, StoredPattern } from './ports.js';
 import { rebuildEngine } from './rebuildEngine.js';
 import { type RecordDecision, createRecordDecision } from './recordDecision.js';
 import { type ShadowFigures, shadowByLocation } from './shadowFigures.js';
@@ -17,6 +17,7 @@ export interface DecisionPipelineDeps {
   readonly autoExecution: () => boolean;
   readonly eventLocation: (eventId: string) => Promise<{ readonly location: string | null } | null>;
   readonly onError: (err: unknown, eventId: string) => void;
+  readonly onProposed?: (record: ProposalRecord) => void;
 }
 
 export interface DecisionPipeline {
@@ -40,7 +41,7 @@ export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promis
   const { store, audit, clock } = deps;
   return {
     engine,
-    handle: createHandleEvent({ store, engine, audit, clock, alarm: deps.alarm, autoExecution: deps.autoExecution, onError: deps.onError }),
+    handle: createHandleEvent({ store, engine, audit, clock, alarm: deps.alarm, autoExecution: deps.autoExecution, onError: deps.onError, ...(deps.onProposed ? { onProposed: deps.onProposed } : {}) }),
     decide: createRecordDecision({ store, engine, audit, clock, eventLocation: deps.eventLocation }),
     hold: createPatternHolds({ store, engine, audit, clock }),
     queue: (locations, limit) => store.queue(locations, limit),
