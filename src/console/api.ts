@@ -37,6 +37,9 @@ function csrf(): string | null {
   return null;
 }
 
+/** Whether this browser holds a session (its CSRF cookie lives exactly as long as the session cookie). */
+export const hasSession = (): boolean => csrf() !== null;
+
 type Listener = (reason: string) => void;
 const sessionLostListeners = new Set<Listener>();
 /** Called when the API says the session is gone (expired, revoked, signed out elsewhere). */

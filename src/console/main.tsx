@@ -1,6 +1,6 @@
 import { type JSX, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, onSessionLost } from './api.js';
+import { ApiError, api, hasSession, onSessionLost } from './api.js';
 import { connectLive, disconnectLive, useLiveStatus } from './live.js';
 import { AdminPage } from './pages/Admin.js';
 import { MetricsPage } from './pages/Metrics.js';
@@ -103,6 +103,8 @@ function App() {
     (async () => {
       const setup = await api<{ required: boolean }>('GET', '/v1/setup');
       if (setup.required) return setPhase({ kind: 'setup' });
+      // No session cookie: straight to sign-in, without a request the browser would log as a failed 401.
+      if (!hasSession()) return setPhase({ kind: 'signin', notice: null });
       try {
         setPhase({ kind: 'app', operator: await api<Operator>('GET', '/v1/auth/me') });
       } catch (err) {

@@ -73,6 +73,7 @@ for (const engine of engines) {
       expect((await rt.app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
       const res = await rt.app.inject({ method: 'GET', url: '/v1/catalogue', headers: admin.headers });
       expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       const entries = (res.json() as { entries: { decision: string; params: { required: string[]; properties: Record<string, { type: string }> } }[] }).entries;
       const reset = entries.find((e) => e.decision === 'reset_trackman')!;
       expect(reset.params.required).toEqual(['location', 'bay']);

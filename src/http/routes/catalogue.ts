@@ -4,6 +4,9 @@ import type { HttpApp } from '../app.js';
 import { NoQuery } from '../schemas.js';
 import { DecisionParamsSchema } from './decisions.js';
 
+/** A custom serializer sets no content type: name it, or clients cannot tell JSON from text. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 const ParamSchema = DecisionParamsSchema as unknown as { properties: Record<string, unknown> };
 
 /**
@@ -34,7 +37,7 @@ export function catalogueRoutes() {
         config: { auth: { operator: 'viewer' } },
         schema: { tags: ['decisions'], summary: 'The action catalogue: each decision, its risk class, tier ceiling and parameter schema', querystring: NoQuery, response: { 200: Type.Unknown() } },
       },
-      async (_request, reply) => reply.serializer(JSON.stringify).send(body),
+      async (_request, reply) => reply.type(JSON_TYPE).serializer(JSON.stringify).send(body),
     );
   };
 }
