@@ -8,6 +8,8 @@ import { createAuditStore } from './store/audit/auditStore.js';
 import { Redis } from 'ioredis';
 import { authHooks } from './http/auth.js';
 import { inspectionHooks } from './http/inspection.js';
+import { formBodies } from './http/formBody.js';
+import { currentCorrelationId } from './http/requestContext.js';
 import { rateLimitHooks } from './http/rateLimit.js';
 import { sheddingHooks } from './http/shedding.js';
 import { DEFAULT_LOOP_LIMITS } from './security/guard/loadShedding.js';
@@ -17,6 +19,8 @@ import { performanceMetricStore } from './store/performance/performanceMetrics.j
 import { memoryBanStore, redisBanStore } from './security/rateLimit/banStore.js';
 import { createTrustRegistry } from './security/rateLimit/trustRegistry.js';
 import { securityEventStore } from './store/security/securityEvents.js';
+import { securityDashboardStore } from './store/security/dashboard.js';
+import { securityRoutes } from './http/routes/security.js';
 import { auditRoutes, verificationCache } from './http/routes/audit.js';
 import { decisionRoutes } from './http/routes/decisions.js';
 import { eventRoutes } from './http/routes/events.js';
@@ -53,11 +57,42 @@ import { flagOverrideStore } from './store/flags/flagOverrides.js';
 import { migrateUp, migrationsCurrent } from './store/migrate.js';
 import { setupTokenStore } from './store/setup/setupTokens.js';
 // Operator console: the live feed, its SSE stream and the built web app.
-import { type LiveFeed, createLiveFeed } from './live/feed.js';
 import { consoleRoutes, loadConsoleBundle } from './http/routes/console.js';
 import { streamRoutes } from './http/routes/stream.js';
 import { catalogueRoutes } from './http/routes/catalogue.js';
 import { fileURLToPath } from 'node:url';
+// venue records (issue 5)
+import { randomUUID } from 'node:crypto';
+import type { VenueIntegrations } from './actions/ports.js';
+import { bookingRoutes } from './http/routes/bookings.js';
+import { type SendReply, threadRoutes } from './http/routes/threads.js';
+import { bayFromText } from './intake/bayMention.js';
+import { detectEmergency } from './intake/emergency.js';
+import { type LiveFeed, createLiveFeed } from './live/feed.js';
+import type { StoredEvent } from './store/events/events.js';
+import { bookingDirectory, bookingStore } from './store/venue/bookings.js';
+import { type ThreadAttachment, attachMessage, threadStore } from './store/venue/threads.js';
+import type { BookingDirectory, ReplyTemplates, TicketDesk, ThreadDirectory, ThreadMessages } from './venue/ports.js';
+import { locationRoutes } from './http/routes/locations.js';
+import { openPhoneWebhookRoutes } from './http/routes/openPhoneWebhook.js';
+import { templateRoutes } from './http/routes/templates.js';
+import { ticketRoutes } from './http/routes/tickets.js';
+import { Secret } from './integrations/secret.js';
+import { createTicketDesk } from './pipeline/ticketDesk.js';
+import { locationStore } from './store/venue/locations.js';
+import { templateStore } from './store/venue/templates.js';
+import { ticketStore } from './store/venue/tickets.js';
+import { webhookReceipts } from './store/venue/webhookReceipts.js';
+// execution (issue 5)
+import { type Executor, DEFAULT_EXECUTOR_SETTINGS, createExecutor } from './execution/executor.js';
+import { liveFigures } from './execution/liveFigures.js';
+import type { ExecutionStore, KillSwitchStore } from './execution/ports.js';
+import { executionRoutes } from './http/routes/executions.js';
+import { loadVenueIntegrations } from './integrations/fromConfig.js';
+import { type SimulatedVenue, createSimulatedVenue } from './integrations/simulator/simulatedVenue.js';
+import { breakerStore } from './store/execution/breakers.js';
+import { executionStore } from './store/execution/executions.js';
+import { killSwitchStore } from './store/execution/killSwitches.js';
 
 /** The composition root: the only module that knows every other. The CLI and the tests build through it. */
 export interface Runtime {
@@ -78,8 +113,24 @@ export interface Runtime {
   readonly app: HttpApp;
   /** The decision stage (shadow mode): intake's handler and sweeper, operator answers, patterns. */
   readonly decisions: DecisionPipeline;
-  /** What changed, pushed to connected operators (`GET /v1/stream`); publishers never wait for listeners. */
+  /** What changed, pushed to connected operators (thread, ticket and event updates). */
   readonly feed: LiveFeed;
+  /** The venue's own records, through the ports decisions and execution read. */
+  readonly venue: {
+    readonly bookings: BookingDirectory;
+    readonly threads: ThreadDirectory & ThreadMessages;
+    readonly templates: ReplyTemplates;
+    readonly tickets: TicketDesk & { checkSla(): Promise<number> };
+    /** Resolves when the audits intake started after its responses are written. */
+    settled(): Promise<void>;
+  };
+  /** Execution (issue 5): durable executions, the runner, kill switches, the integrations (simulator by default). */
+  readonly executor: Executor;
+  readonly executions: ExecutionStore;
+  readonly killSwitches: KillSwitchStore;
+  readonly integrations: VenueIntegrations;
+  /** The deterministic venue simulator (the fallback integration; its outbox shows what was "sent"). */
+  readonly simulator: SimulatedVenue;
   /** On an instance without an administrator: a fresh one-time setup token (printed by `serve`), else null. */
   issueSetupTokenIfNeeded(): Promise<string | null>;
   listen(): Promise<string>;
@@ -97,6 +148,8 @@ export interface RuntimeOverrides {
   readonly scheduler?: boolean;
   /** Where the built console is (default: dist/console of this package). */
   readonly consoleDir?: string;
+  /** Vendor integrations (reply senders, devices); tests pass clients pointed at fake vendor servers. */
+  readonly integrations?: VenueIntegrations;
 }
 
 export const VERSION: string = (() => {
@@ -127,6 +180,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     signer: createEd25519Signer(secrets.auditSigningKey),
     minimizer: createMinimizer({ key: Buffer.from(secrets.auditHmacKey, 'base64'), keyId: 'hmac1' }),
     retentionDays: config.complianceRetentionDays,
+    // Entries written while serving a request (or work it started) carry that request's X-Request-Id.
+    correlationId: currentCorrelationId,
   });
 
   const flags = await createRuntimeFlags(config.flags, flagOverrideStore(database.db));
@@ -203,8 +258,72 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     enabled: () => flags.get('performanceGuard'),
   });
 
+  // Venue records: a customer message is attached to its thread in the transaction that stores the event.
   const feed = createLiveFeed((err) => logger.warn({ err }, 'live feed listener failed'));
-  const events = eventStore(database.db);
+  const threads = threadStore(database.db);
+  const bookings = bookingStore(database.db);
+  const events = eventStore<ThreadAttachment>(database.db, (tx, e) =>
+    e.kind === 'message' ? attachMessage(tx, e, { emergency: detectEmergency(e.text).emergency, bay: bayFromText(e.text) }, randomUUID) : Promise.resolve(null),
+  );
+  // Execution (issue 5): configured vendors, the simulator for everything else (everything, unconfigured).
+  const simulator = createSimulatedVenue({ locations: config.execution.simulatorLocations, seed: 20_251, start: clock.now() });
+  const integrations = overrides.integrations ?? loadVenueIntegrations(config.execution.integrations, simulator);
+  const sendReply: SendReply = (r) => {
+    const sender = integrations?.replies(r.location, r.channel);
+    return sender ? sender.send(r, { clock, signal: AbortSignal.timeout(Math.max(1, r.deadline.getTime() - clock.now().getTime())) }) : null;
+  };
+  // Work started after a response (audits of intake's side effects): shutdown and tests wait for it.
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
+  const accepted = (e: StoredEvent, thread: ThreadAttachment | null) => {
+    decisions.handle.accepted(e);
+    feed.publish({ topic: 'event.received', location: e.location, data: { eventId: e.id, kind: e.kind } });
+    if (thread === null) return;
+    feed.publish({ topic: 'thread.updated', location: thread.location, data: { threadId: thread.threadId, state: thread.state, automationPaused: thread.automationPaused } });
+    if (thread.escalated) {
+      const body = { eventId: e.id, reason: 'emergency', automationPaused: true };
+      const entry = audit.record({ action: 'thread.escalated', actor: { type: 'system', id: 'emergency_fast_path' }, resource: { type: 'thread', id: thread.threadId }, location: thread.location, body });
+      track(entry.catch((err: unknown) => logger.error({ err, threadId: thread.threadId }, 'auditing an emergency escalation failed')));
+    }
+  };
+  // The port execution uses: every change reaches the console, and an escalation or resolution is audited.
+  const publishThread = async (id: string) => {
+    const t = await threads.byId(id);
+    if (t) feed.publish({ topic: 'thread.updated', location: t.location, data: { threadId: t.id, state: t.state, automationPaused: t.automationPaused } });
+    return t;
+  };
+  const threadPort: ThreadDirectory & ThreadMessages = {
+    ofEvent: (eventId) => threads.ofEvent(eventId),
+    async recordOutgoing(threadId, message) {
+      await threads.recordOutgoing(threadId, message);
+      await publishThread(threadId);
+    },
+    async transition(threadId, to, at) {
+      const out = await threads.move(threadId, to, at);
+      if (out.kind !== 'moved') return false;
+      await publishThread(threadId);
+      if (to === 'escalated' || to === 'resolved') {
+        const action = to === 'escalated' ? 'thread.escalated' : 'thread.resolved';
+        await audit.record({ action, actor: { type: 'system', id: 'execution' }, resource: { type: 'thread', id: threadId }, location: out.thread.location, body: { from: out.from, to, automationPaused: out.thread.automationPaused } });
+      }
+      return true;
+    },
+  };
+  const locations = locationStore(database.db);
+  const templates = templateStore(database.db, { bookingUrl: config.venue.bookingUrl });
+  const tickets = ticketStore(database.db, randomUUID);
+  const ticketDesk = createTicketDesk({ tickets, audit, feed, notify: (n) => outbox.notify(n), clock });
+  const openPhoneReceipts = webhookReceipts(database.db, 'openphone');
+  const venueTimeouts = async () => {
+    const timedOut = await threads.timeOutInactive(clock.now());
+    for (const t of timedOut) feed.publish({ topic: 'thread.updated', location: t.location, data: { threadId: t.id, state: t.state, automationPaused: t.automationPaused } });
+    return timedOut.length;
+  };
+  // Execution (issue 5): bound after the pipeline, which it feeds back into.
+  let executor: Executor | null = null;
   const decisions = await createDecisionPipeline({
     store: decisionStore(database.db),
     audit,
@@ -216,6 +335,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     onError: (err, eventId) => logger.error({ err, eventId }, 'deciding an event failed'),
     onProposed: (r) =>
       feed.publish({ topic: 'decision.proposed', location: r.location, data: { eventId: r.eventId, tier: r.tier, emergency: r.emergency, decision: r.decision } }),
+    execution: () => executor,
   });
 
   // The console hears of operator answers and pattern holds as the API records them.
@@ -236,6 +356,34 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     },
   };
 
+  // Execution (issue 5)
+  const executions = executionStore(database.db);
+  const killSwitches = killSwitchStore(database.db);
+  const autoExecution = () => flags.get('autoExecution');
+  executor = createExecutor({
+    store: executions,
+    breakers: breakerStore(database.db),
+    killSwitches,
+    integrations,
+    venue: { bookings: bookingDirectory(database.db), threads: threadPort, messages: threadPort, templates, tickets: ticketDesk },
+    events: { byId: (id) => events.byId(id) },
+    learn: (step) => decisions.executed(step),
+    audit,
+    feed,
+    clock,
+    logger,
+    autoExecution,
+    settings: {
+      ...DEFAULT_EXECUTOR_SETTINGS,
+      suggestionTimeoutMs: config.execution.suggestionTimeoutMs,
+      deadlineMs: config.execution.deadlineMs,
+      leaseMs: 2 * config.execution.deadlineMs,
+      bookingLink: config.execution.bookingLink,
+      instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    },
+  });
+  const runner = executor;
+
   const verification = verificationCache(audit);
   const scheduler = createScheduler(
     [
@@ -251,6 +399,11 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'performance.record-metrics', everyMs: 10_000, run: () => (flags.get('performanceGuard') ? guard.record() : Promise.resolve(false)) },
       { name: 'audit.retention', everyMs: 24 * 3_600_000, run: () => retentionTask(audit) },
       { name: 'decisions.sweep', everyMs: 5_000, run: () => decisions.handle.sweep() },
+      { name: 'threads.timeout', everyMs: 60_000, run: venueTimeouts },
+      { name: 'executions.run-due', everyMs: 1_000, run: () => runner.runDue() },
+      { name: 'tickets.sla', everyMs: 30_000, run: () => ticketDesk.checkSla() },
+      // Past the signature tolerance (5 min) a replay is stale anyway: a day of receipts is plenty.
+      { name: 'webhooks.prune-receipts', everyMs: 3_600_000, run: () => openPhoneReceipts.prune(new Date(clock.now().getTime() - 24 * 3_600_000)) },
     ],
     logger,
   );
@@ -260,26 +413,53 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     devErrors: config.devErrors,
     setup,
     trustProxy: config.trustedProxies,
-    hooks: [sheddingHooks({ guard, enabled: () => flags.get('performanceGuard') }), rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
+    hooks: [formBodies(), sheddingHooks({ guard, enabled: () => flags.get('performanceGuard') }), rateLimit.preAuth, authHooks({ keys, operators }), rateLimit.postAuth, inspectionHooks({ flags, events: securityEvents, clock, logger })],
     routes: [
       systemRoutes({ readiness, version: VERSION }),
       identityRoutes({ operators, setupRequired: async () => !(await setup.isComplete()) }),
       keyRoutes({ keys, store: keyStore, clock }),
       leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
       flagRoutes({ flags, audit, clock }),
-      eventRoutes({
-        events,
-        clock,
-        onAccepted: (e) => {
-          decisions.handle.accepted(e);
-          feed.publish({ topic: 'event.received', location: e.location, data: { eventId: e.id, kind: e.kind } });
+      eventRoutes({ events, clock, onAccepted: accepted }),
+      decisionRoutes({
+        pipeline: livePipeline,
+        executions: {
+          forEvents: (ids) => executions.forEvents(ids),
+          live: async (locations) => {
+            const summary = await executions.summary(locations);
+            return { on: autoExecution(), figures: liveFigures(summary.rows, summary.proposals) };
+          },
         },
       }),
-      decisionRoutes({ pipeline: livePipeline }),
       auditRoutes({ audit, verification, clock }),
+      securityRoutes({ reader: securityDashboardStore(database.db), verification, clock }),
+      // venue records
+      bookingRoutes({ bookings, audit, clock }),
+      threadRoutes({ threads, events, audit, feed, clock, sendReply }),
+      // execution
+      executionRoutes({ store: executions, killSwitches, audit, clock }),
+      locationRoutes({ locations, audit, clock }),
+      templateRoutes({ templates, locationExists: async (name) => (await locations.byName(name))?.name ?? null, audit, clock }),
+      ticketRoutes({ tickets, desk: ticketDesk, clock }),
+      // operator console
       catalogueRoutes(),
       streamRoutes({ feed, sessionState: (token) => operators.sessionState(token), heartbeatMs: config.liveHeartbeatMs }),
       consoleRoutes({ bundle: loadConsoleBundle(overrides.consoleDir ?? fileURLToPath(new URL('../dist/console/', import.meta.url))) }),
+      ...(config.secrets.openPhoneWebhookSecret === null
+        ? []
+        : [
+            openPhoneWebhookRoutes({
+              events,
+              onAccepted: accepted,
+              signingKey: new Secret(config.secrets.openPhoneWebhookSecret),
+              seen: openPhoneReceipts,
+              forget: (id) => openPhoneReceipts.forget(id),
+              clock,
+              locationOfLine: async (to) => (await locations.byOpenPhoneNumber(to))?.name ?? null,
+              activeBooking: (customer, location, at) => bookingDirectory(database.db).activeFor(customer, location, at),
+              onUnknownLine: () => logger.warn('openphone: a message arrived on a line no location carries; stored without a location'),
+            }),
+          ]),
     ],
   });
   if (overrides.scheduler === true) scheduler.start();
@@ -302,6 +482,12 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     app,
     decisions,
     feed,
+    venue: { bookings: bookingDirectory(database.db), threads: threadPort, templates, tickets: ticketDesk, settled: () => Promise.all([...inFlight]).then(() => undefined) },
+    executor: runner,
+    executions,
+    killSwitches,
+    integrations,
+    simulator,
     async issueSetupTokenIfNeeded() {
       if (await setup.isComplete()) return null;
       const token = newSetupToken();
@@ -317,6 +503,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
         await app.close();
         await scheduler.stop();
         await decisions.handle.settled();
+        await runner.settled();
+        await Promise.all([...inFlight]);
         await keys.idle();
         await keys.flushUsage().catch((err: unknown) => logger.warn({ err }, 'usage flush at shutdown failed'));
         await bus.close();

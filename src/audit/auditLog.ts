@@ -89,6 +89,8 @@ export interface AuditLogDeps {
   readonly previousPublicKeys?: readonly string[];
   /** `COMPLIANCE_RETENTION_DAYS`. */
   readonly retentionDays?: number;
+  /** The correlation id of the work being done (the HTTP request's), for entries whose caller passes none. */
+  readonly correlationId?: () => string | null | undefined;
 }
 
 const ALL = Number.MAX_SAFE_INTEGER;
@@ -116,7 +118,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         action: input.action,
         resource: input.resource ?? null,
         location: input.location ?? null,
-        correlationId: input.correlationId ?? null,
+        correlationId: input.correlationId ?? deps.correlationId?.() ?? null,
         body,
       }),
     );

@@ -13,6 +13,9 @@ export const AUDIT_ACTIONS = [
   'decision.approved',
   'decision.overridden',
   'action.outcome',
+  // Execution (issue 5): a suggestion's veto window opened; a kill switch was set or cleared.
+  'suggestion.scheduled',
+  'killswitch.changed',
   'auth.login_succeeded',
   'auth.login_failed',
   'key.created',
@@ -29,6 +32,16 @@ export const AUDIT_ACTIONS = [
   'security.event',
   'audit.checkpointed',
   'audit.retention_pruned',
+  // venue records
+  'thread.escalated',
+  'thread.resolved',
+  'booking.created',
+  'booking.cancelled',
+  'booking.moved',
+  'template.changed',
+  'ticket.opened',
+  'ticket.breached',
+  'reply.sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { venueModules } from '../decisionMemory/modules/venueModules.js';
 import { engineSubject, freshEngine } from '../replay/engineSubject.js';
+import { createExecutionGate } from '../replay/executionGate.js';
 import { type ReplayReport, runReplay, warmUp } from '../replay/harness.js';
 import type { OperatorModel } from '../replay/operator.js';
 import { parseStream } from '../replay/streams.js';
@@ -43,7 +44,8 @@ export const replay: CliCommand = async (args, io) => {
     const warm = warmPath === undefined ? [] : parseStream(await readFile(warmPath, 'utf8'));
     const subject = engineSubject(freshEngine(venueModules()));
     if (warm.length > 0) await warmUp(subject, warm, operator);
-    const result = await runReplay(subject, stream, { operator, feedbackDelay: delay, wallClock: () => performance.now() }, warm.length);
+    // The server's pre-execution check is in the path: what it refuses runs nothing.
+    const result = await runReplay(subject, stream, { operator, feedbackDelay: delay, wallClock: () => performance.now(), gate: createExecutionGate() }, warm.length);
     report(io, flags.has('json'), humanLines(path, result), result);
     return 0;
   } catch (error) {

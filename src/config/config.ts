@@ -30,6 +30,8 @@ export interface Config {
     readonly auditSigningKey: string | null;
     readonly auditHmacKey: string | null;
     readonly leakReportSecret: string | null;
+    /** OpenPhone webhook signing key (base64, as OpenPhone shows it); null = the webhook accepts nothing. */
+    readonly openPhoneWebhookSecret: string | null;
   };
   readonly keys: { readonly graceDays: number; readonly maxLifetimeDays: number; readonly env: 'live' | 'test' };
   readonly notify: {
@@ -37,6 +39,17 @@ export interface Config {
     readonly webhookSecret: string | null;
     readonly slackWebhookUrl: string | null;
   };
+  /** Execution (issue 5): suggestion veto window, call deadlines, the integrations and the simulator fallback. */
+  readonly execution: {
+    readonly suggestionTimeoutMs: number;
+    readonly deadlineMs: number;
+    /** CLUBOS_INTEGRATIONS: inline JSON (starts with `{`) or a file path; null = the simulator serves everything. */
+    readonly integrations: string | null;
+    readonly bookingLink: string;
+    readonly simulatorLocations: readonly { readonly name: string; readonly code: string; readonly bays: number }[];
+  };
+  /** Venue records: the booking link templates use where a location has none of its own. */
+  readonly venue: { readonly bookingUrl: string | null };
 }
 
 export class ConfigError extends Error {
@@ -113,6 +126,23 @@ function trustedProxies(env: Env): string[] {
   });
 }
 
+function simulatorLocations(env: Env): { name: string; code: string; bays: number }[] {
+  const raw = read(env, 'CLUBOS_SIMULATOR_LOCATIONS') ?? 'Dartmouth:DAR:4,Bedford:BED:2,Riverside:RIV:3';
+  return raw.split(',').map((part) => {
+    const m = /^\s*([^:,]{1,80}):([A-Za-z0-9]{1,12}):(\d{1,3})\s*$/.exec(part);
+    if (m === null || Number(m[3]) < 1) throw new ConfigError('CLUBOS_SIMULATOR_LOCATIONS', 'comma-separated Name:CODE:bays entries', part);
+    return { name: m[1]!.trim(), code: m[2]!, bays: Number(m[3]) };
+  });
+}
+
+/** A base64 key of at least 16 bytes; the error names the variable, never the value. */
+function base64Secret(env: Env, name: string): string | null {
+  const raw = read(env, name);
+  if (raw === undefined) return null;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, 'base64').length < 16) throw new ConfigError(name, 'a base64 key of at least 16 bytes', '[redacted]');
+  return raw;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
@@ -160,6 +190,7 @@ export function parseConfig(env: Env): Config {
       auditSigningKey: read(env, 'AUDIT_SIGNING_KEY') ?? null,
       auditHmacKey: read(env, 'AUDIT_HMAC_KEY') ?? null,
       leakReportSecret: read(env, 'LEAK_REPORT_SECRET') ?? null,
+      openPhoneWebhookSecret: base64Secret(env, 'OPENPHONE_WEBHOOK_SECRET'),
     }),
     keys: Object.freeze({
       graceDays: num(env, 'API_KEY_GRACE_DAYS', 7, 0, 90, true),
@@ -171,5 +202,14 @@ export function parseConfig(env: Env): Config {
       webhookSecret: read(env, 'NOTIFY_WEBHOOK_SECRET') ?? null,
       slackWebhookUrl: url(env, 'NOTIFY_SLACK_WEBHOOK_URL', ['http:', 'https:']),
     }),
+    execution: Object.freeze({
+      suggestionTimeoutMs: num(env, 'SUGGESTION_TIMEOUT', 120, 1, 86_400, true) * 1000,
+      deadlineMs: num(env, 'EXECUTION_DEADLINE_MS', 30_000, 50, 600_000, true),
+      // Never echoed in an error: it may carry credentials.
+      integrations: read(env, 'CLUBOS_INTEGRATIONS') ?? null,
+      bookingLink: url(env, 'BOOKING_LINK_URL', ['http:', 'https:']) ?? 'https://book.clubos.example',
+      simulatorLocations: Object.freeze(simulatorLocations(env)),
+    }),
+    venue: Object.freeze({ bookingUrl: url(env, 'BOOKING_URL', ['http:', 'https:']) }),
   });
 }

@@ -12,7 +12,7 @@ export interface ClassifierOptions {
   readonly bucketBits: number;
 }
 
-export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = { learningRate: 0.6, bucketBits: 16 };
+export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = { learningRate: 1.0, bucketBits: 16 };
 
 const CAPACITY_STEP = 32;
 

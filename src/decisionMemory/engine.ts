@@ -62,7 +62,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   index: DEFAULT_INDEX_OPTIONS,
   calibrator: DEFAULT_CALIBRATOR_OPTIONS,
   neighbours: 8,
-  rehearsal: 4,
+  rehearsal: 8,
   seed: 20_251,
   autoExecution: true,
 };
@@ -301,6 +301,33 @@ export class DecisionEngine {
     }
     const label = this.owner(truth.decision).label(event, truth, this.internals.ownLog);
     this.remember(event.id, vector, label, truth.decision, at);
+  }
+
+  /**
+   * What one of the system's own executions came to, when it is not learned as an operator's truth: an
+   * action that may have acted joins the own log (the rate guards), a failed one is evidence against its
+   * pattern (`band`: the tier it ran at).
+   */
+  observeExecution(
+    executed: { decision: string; params: DecisionParams },
+    lesson: 'failure' | 'acted' | 'success',
+    band: 'auto' | 'suggest' | 'queue' | 'human',
+    now: Date,
+  ): void {
+    const at = now.getTime();
+    if (lesson === 'failure') {
+      const key = executed.decision;
+      this.internals.patterns.set(key, applyOutcome(this.pattern(key, key), 'failure', band, at, this.settings.patterns));
+      return;
+    }
+    this.internals.ownLog.push({
+      action: executed.decision,
+      location: executed.params.location ?? null,
+      bay: executed.params.bay ?? null,
+      ...(executed.params.bookingId !== undefined ? { bookingId: executed.params.bookingId } : {}),
+      at: now,
+    });
+    this.trimOwnLog(at);
   }
 
   private remember(id: string, vector: SparseVector, label: string, decision: string, at: number): void {

@@ -24,7 +24,7 @@ export interface PolicySettings {
   readonly maxHandoffRisk: number;
 }
 
-export const DEFAULT_POLICY: PolicySettings = { thresholds: DEFAULT_THRESHOLDS, suggestGate: 0.9, maxHandoffRisk: 0.005 };
+export const DEFAULT_POLICY: PolicySettings = { thresholds: DEFAULT_THRESHOLDS, suggestGate: 0.85, maxHandoffRisk: 0.005 };
 
 /** Why a tier was lowered, by name. */
 export type PolicyReason =

@@ -29,7 +29,7 @@ export function inspectionHooks(deps: { flags: RuntimeFlags; events: SecurityEve
       if (!deps.flags.get('requestSanitization') || request.is404) return;
       const mode = request.routeOptions.config?.inspect ?? 'block';
       const verdict = inspect(
-        { query: request.query, params: request.params, headers: request.headers, cookies: request.cookies, body: request.body },
+        { query: request.query, params: request.params, headers: request.headers, cookies: request.cookies, body: request.body, bodyFormat: request.bodyFormat === 'form' ? 'form' : 'json' },
         policies[mode],
       );
       if (verdict.verdict === 'clean') return;

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../kernel/clock.js';
 import { problems } from '../kernel/problems.js';
 import type { Logger } from '../logging.js';
+import { currentLimitMultiplier } from '../security/apiKeys/risk.js';
 import { priorityOf } from '../security/guard/priority.js';
 import type { Limiter, LimiterSpec } from '../security/limiters.js';
 import { BAN, banDurationMs, banRemainingMs } from '../security/rateLimit/bans.js';
@@ -76,6 +77,8 @@ export function rateLimitHooks(deps: RateLimitDeps): RateLimitHooks {
   const now = () => deps.clock.now().getTime();
   // Highest security_events id already turned into trust signals.
   let lastAbsorbed = 0;
+  // Keys whose risk cap this instance has announced as lapsed (bounded; forgetting one only repeats an event).
+  const lapsed = new Set<string>();
 
   const record = (e: Omit<SecurityEvent, 'at' | 'severity' | 'method' | 'route' | 'correlationId'> & { severity?: SecurityEvent['severity'] }, request: FastifyRequest | null) =>
     deps.events
@@ -183,6 +186,18 @@ export function rateLimitHooks(deps: RateLimitDeps): RateLimitHooks {
         }
         // The headers are written once, by postAuth, when it has added the principal's layers.
       });
+      // A request refused by authentication never reaches postAuth, but the address layers counted it: say so, and
+      // when that attempt used the address's last point, when the next one may come.
+      app.addHook('onSend', async (request, reply, payload) => {
+        const readings = request.rateLimitReadings;
+        if (readings === null || readings.length === 0 || reply.hasHeader('ratelimit')) return payload;
+        setHeaders(reply, readings, null);
+        const top = tightest(readings);
+        if (top !== null && top.remaining === 0 && (reply.statusCode === 401 || reply.statusCode === 403) && !reply.hasHeader('retry-after')) {
+          reply.header('retry-after', String(retryAfterSeconds(top.resetMs)));
+        }
+        return payload;
+      });
     },
 
     postAuth(app) {
@@ -195,10 +210,16 @@ export function rateLimitHooks(deps: RateLimitDeps): RateLimitHooks {
         }
         const t = now();
         const ip = subjects(request).ip;
-        const keyMultiplier = request.apiKey?.limitMultiplier ?? 1;
-        // The key's own risk (compromise detection) caps its trust; record it once it bites.
-        if (keyMultiplier < 1 && deps.trust.multiplier(principal, t) > keyMultiplier + 0.05) {
-          await recordTrust(principal, deps.trust.signal(principal, 'key_risk', t, keyMultiplier), request, ip);
+        const key = request.apiKey;
+        const keyMultiplier = key ? currentLimitMultiplier(key.riskScore, key.riskAt, key.limitMultiplier, deps.clock.now()) : 1;
+        // The key's own risk (compromise detection) caps its trust; record it once it bites, and once it lapses.
+        if (keyMultiplier < 1) {
+          lapsed.delete(principal);
+          if (deps.trust.multiplier(principal, t) > keyMultiplier + 0.05) await recordTrust(principal, deps.trust.signal(principal, 'key_risk', t, keyMultiplier), request, ip);
+        } else if (key !== null && key.limitMultiplier < 1 && !lapsed.has(principal)) {
+          lapsed.add(principal);
+          if (lapsed.size > 10_000) lapsed.delete(lapsed.values().next().value as string);
+          await recordTrust(principal, { from: key.limitMultiplier, to: 1, reason: 'key_risk_lapsed' }, request, ip);
         }
         const multiplier = Math.min(deps.trust.multiplier(principal, t), deps.trust.multiplier(`ip:${ip}`, t), keyMultiplier);
         const keyWindow = request.apiKey?.rateLimit ? { points: request.apiKey.rateLimit.points, windowMs: request.apiKey.rateLimit.windowMs } : null;

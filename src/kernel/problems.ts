@@ -157,6 +157,50 @@ export const problems = define({
     description: '`reason` names why: nothing_to_approve, decision_required, params_required, modify_changes_nothing, modify_keeps_decision or veto_contradicts. Nothing was recorded.',
   },
   'pattern-not-found': { title: 'Pattern not found', status: 404, description: 'No remembered decision has that key.' },
+  // Execution (issue 5).
+  'execution-already-ran': {
+    title: 'Already executed',
+    status: 409,
+    description: 'The proposal already executed (or is executing): a veto or rejection can no longer stop it. Nothing was recorded.',
+  },
+  'execution-not-found': { title: 'Execution not found', status: 404, description: 'No execution has that id (or it is in a location you may not see).' },
+  'kill-switch-not-found': { title: 'Kill switch not set', status: 404, description: 'No kill switch of that kind and name is set.' },
+  // venue records (locations, bookings, threads, templates, tickets, the OpenPhone webhook)
+  'location-not-found': { title: 'Location not found', status: 404, description: 'No location has that name (or you may not see it).' },
+  'location-exists': { title: 'Location exists', status: 409, description: 'A location with that name, code or OpenPhone number exists already.' },
+  'device-not-found': { title: 'Device not found', status: 404, description: 'No device has that id (or it is in a location you may not see).' },
+  'device-exists': { title: 'Device exists', status: 409, description: 'A device with that id exists already.' },
+  'booking-not-found': { title: 'Booking not found', status: 404, description: 'No booking has that id (or it is in a location you may not see).' },
+  'booking-conflict': {
+    title: 'Booking id reused',
+    status: 409,
+    description: 'A different booking is stored under that id: change it with PATCH /v1/bookings/{id}, never by re-creating it.',
+  },
+  'booking-invalid': { title: 'Booking invalid', status: 400, description: 'The booking must end after it starts. Nothing was changed.' },
+  'thread-not-found': { title: 'Thread not found', status: 404, description: 'No thread has that id (or it is in a location you may not see).' },
+  'thread-state-conflict': {
+    title: 'Thread state conflict',
+    status: 409,
+    description: 'The thread is not in a state that allows this (a resolved, merged or timed-out thread is closed; an escalated one only resolves).',
+  },
+  'reply-channel-unavailable': {
+    title: 'No reply channel',
+    status: 503,
+    description: 'No reply sender (e.g. OpenPhone) is configured for this location and channel; nothing was sent or stored.',
+  },
+  'reply-not-delivered': {
+    title: 'Reply not delivered',
+    status: 502,
+    description: 'The reply sender refused or failed; `outcome` says whether it may still arrive (unconfirmed). Nothing was stored as sent.',
+  },
+  'template-not-found': { title: 'Template not found', status: 404, description: 'No reply template has that key.' },
+  'ticket-not-found': { title: 'Ticket not found', status: 404, description: 'No ticket has that id (or it is in a location you may not see).' },
+  'ticket-state-conflict': { title: 'Ticket state conflict', status: 409, description: 'The ticket cannot move to that state from its current one.' },
+  'webhook-replayed': {
+    title: 'Webhook delivery replayed',
+    status: 409,
+    description: 'A delivery with this event id was accepted before (on any instance); it was not processed again.',
+  },
 });
 
 export type ProblemCode = keyof typeof problems;

@@ -2,11 +2,13 @@ import type { AuditLog } from '../audit/auditLog.js';
 import { DEFAULT_ENGINE_SETTINGS, DecisionEngine, NO_KILL_SWITCHES } from '../decisionMemory/engine.js';
 import { venueModules } from '../decisionMemory/modules/venueModules.js';
 import type { Clock } from '../kernel/clock.js';
+import { type ExecutedStep, learnExecution } from './executionLearning.js';
 import { type EmergencyAlarm, type HandleEvent, createHandleEvent } from './handleEvent.js';
 import { type PatternHolds, createPatternHolds } from './patternHolds.js';
+import { savePatterns } from './patternSnapshot.js';
 import type { DecisionStore, ProposalRecord, QueueItem, StoredPattern } from './ports.js';
 import { rebuildEngine } from './rebuildEngine.js';
-import { type RecordDecision, createRecordDecision } from './recordDecision.js';
+import { type AnswerHooks, type RecordDecision, createRecordDecision } from './recordDecision.js';
 import { type ShadowFigures, shadowByLocation } from './shadowFigures.js';
 
 export interface DecisionPipelineDeps {
@@ -18,6 +20,12 @@ export interface DecisionPipelineDeps {
   readonly eventLocation: (eventId: string) => Promise<{ readonly location: string | null } | null>;
   readonly onError: (err: unknown, eventId: string) => void;
   readonly onProposed?: (record: ProposalRecord) => void;
+  /** The execution stage, bound after it is built (it needs the pipeline's learning in turn). */
+  readonly execution?: () => ExecutionHooks | null;
+}
+
+export interface ExecutionHooks extends AnswerHooks {
+  proposed(record: ProposalRecord): Promise<void>;
 }
 
 export interface DecisionPipeline {
@@ -25,6 +33,8 @@ export interface DecisionPipeline {
   readonly handle: HandleEvent;
   readonly decide: RecordDecision;
   readonly hold: PatternHolds;
+  /** A finished execution's outcome, fed to the engine and its patterns saved. */
+  executed(step: ExecutedStep): Promise<void>;
   queue(locations: readonly string[] | null, limit: number): Promise<QueueItem[]>;
   patterns(): Promise<StoredPattern[]>;
   metrics(locations: readonly string[] | null): Promise<{ readonly total: ShadowFigures; readonly locations: readonly { readonly location: string | null; readonly figures: ShadowFigures }[] }>;
@@ -41,8 +51,23 @@ export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promis
   const { store, audit, clock } = deps;
   return {
     engine,
-    handle: createHandleEvent({ store, engine, audit, clock, alarm: deps.alarm, autoExecution: deps.autoExecution, onError: deps.onError, ...(deps.onProposed ? { onProposed: deps.onProposed } : {}) }),
-    decide: createRecordDecision({ store, engine, audit, clock, eventLocation: deps.eventLocation }),
+    handle: createHandleEvent({
+      store,
+      engine,
+      audit,
+      clock,
+      alarm: deps.alarm,
+      autoExecution: deps.autoExecution,
+      onError: deps.onError,
+      ...(deps.onProposed ? { onProposed: deps.onProposed } : {}),
+      afterDecided: async (r) => {
+        await deps.execution?.()?.proposed(r);
+      },
+    }),
+    decide: createRecordDecision({ store, engine, audit, clock, eventLocation: deps.eventLocation, execution: () => deps.execution?.() ?? null }),
+    async executed(step) {
+      if (learnExecution(engine, step)) await savePatterns(engine, store, step.at);
+    },
     hold: createPatternHolds({ store, engine, audit, clock }),
     queue: (locations, limit) => store.queue(locations, limit),
     patterns: () => store.patterns(),

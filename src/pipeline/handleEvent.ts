@@ -21,6 +21,8 @@ export interface HandleEventDeps {
   readonly onError: (err: unknown, eventId: string) => void;
   /** Told after a proposal is committed and announced (the console's live feed). */
   readonly onProposed?: (record: ProposalRecord) => void;
+  /** After a proposal is persisted and audited: the execution stage (emergency reply, execution by tier). */
+  readonly afterDecided?: (record: ProposalRecord) => Promise<void>;
   /** How long an event may stay 'received' before the sweeper assumes its handler died. */
   readonly sweepAfterMs?: number;
 }
@@ -73,6 +75,7 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
       wouldExecute: r.wouldExecute,
     };
     await deps.audit.record({ action: 'decision.proposed', actor: SYSTEM, resource: { type: 'event', id: r.eventId }, location: r.location, body });
+    if (deps.afterDecided) await deps.afterDecided(r).catch((err: unknown) => deps.onError(err, r.eventId));
   };
 
   const settle = async (outcome: ClaimOutcome): Promise<ProposalRecord | null> => {

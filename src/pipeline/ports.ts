@@ -1,6 +1,7 @@
 import type { OperatorHold, PatternRecord, PatternState } from '../decisionMemory/patterns.js';
 import type { Explanation, Outcome } from '../decisionMemory/types.js';
 import type { DecisionParams, Tier } from '../venue/types.js';
+import type { ExecutedStep } from './executionLearning.js';
 
 /**
  * What the decision stage needs from durable storage. `store/decisions/` implements it; the pipeline
@@ -125,7 +126,8 @@ export interface LedgerRow {
 /** A step of the history the engine is rebuilt from, in the order it happened. */
 export type HistoryStep =
   | { readonly kind: 'propose'; readonly event: ReceivedEvent }
-  | { readonly kind: 'learn'; readonly event: ReceivedEvent; readonly decision: OperatorDecisionRecord };
+  | { readonly kind: 'learn'; readonly event: ReceivedEvent; readonly decision: OperatorDecisionRecord }
+  | ExecutedStep;
 
 export type ClaimOutcome =
   | { readonly kind: 'decided'; readonly record: ProposalRecord }

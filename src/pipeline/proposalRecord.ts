@@ -10,8 +10,8 @@ const EXECUTING: ReadonlySet<Tier> = new Set(['auto', 'suggest']);
 const riskOf = (decision: string | null): string => (decision === null || decision === UNKNOWN_DECISION ? 'unknown' : (catalogueEntry(decision)?.risk ?? 'unknown'));
 
 /**
- * The persisted form of an engine proposal. Nothing here executes: with `autoExecution` off every
- * proposal is shadow, and `wouldExecute` records what automation would have done.
+ * The persisted form of an engine proposal. Nothing here executes (the execution stage does, when
+ * `autoExecution` is on): with the flag off every proposal is shadow, and `wouldExecute` records what automation would have done.
  * @example fromProposal(event, engine.propose(venueEvent, t), false, now).wouldExecute // true for tier auto
  */
 export function fromProposal(event: ReceivedEvent, p: Proposal, autoExecution: boolean, now: Date): ProposalRecord {
@@ -28,8 +28,8 @@ export function fromProposal(event: ReceivedEvent, p: Proposal, autoExecution: b
     tier: p.tier,
     band: p.band,
     emergency: p.emergency,
-    // No executor is wired into this stage: even with the flag on nothing runs by itself yet.
-    shadow: true,
+    // With the flag off nothing runs by itself: the tier is only what automation would have done.
+    shadow: !autoExecution,
     wouldExecute: !p.emergency && EXECUTING.has(p.tier),
     autoExecution,
     explanation: p.explanation,

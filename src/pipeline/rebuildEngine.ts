@@ -1,5 +1,6 @@
 import type { DecisionEngine } from '../decisionMemory/engine.js';
 import type { OperatorHold } from '../decisionMemory/patterns.js';
+import { learnExecution } from './executionLearning.js';
 import type { HistoryStep } from './ports.js';
 import { toVenueEvent } from './venueEvent.js';
 
@@ -13,6 +14,7 @@ export function rebuildEngine(engine: DecisionEngine, steps: readonly HistorySte
   for (const step of steps) {
     const event = toVenueEvent(step.event);
     if (step.kind === 'propose') engine.propose(event, event.t);
+    else if (step.kind === 'executed') learnExecution(engine, step);
     else engine.learn(event, { decision: step.decision.decision, params: step.decision.params }, step.decision.outcome, step.decision.createdAt);
   }
   for (const [key, hold] of holds) if (hold !== 'none') engine.hold(key, hold);

@@ -23,6 +23,8 @@ export type DecisionResult =
   /** The event is accepted but has no proposal yet: decide after it is decided by the pipeline. */
   | { readonly kind: 'not_proposed' }
   | { readonly kind: 'already_decided' }
+  /** A veto or rejection of something that already executed (or is executing): it can no longer be stopped. */
+  | { readonly kind: 'already_executed' }
   | { readonly kind: 'invalid'; readonly reason: InvalidAnswer };
 
 export interface RecordDecisionDeps {
@@ -32,6 +34,24 @@ export interface RecordDecisionDeps {
   readonly clock: Clock;
   /** Whether the event exists (and is visible), to tell "not proposed yet" from "no such event". */
   readonly eventLocation: (eventId: string) => Promise<{ readonly location: string | null } | null>;
+  /** The execution stage: cancels a waiting suggestion before the answer is recorded, executes after it. */
+  readonly execution?: () => AnswerHooks | null;
+}
+
+/** What the execution stage does around an operator's answer. */
+export interface AnswerHooks {
+  gate(a: AnswerEffect): Promise<'ok' | 'already_executed'>;
+  answered(a: AnswerEffect): Promise<void>;
+}
+
+export interface AnswerEffect {
+  readonly eventId: string;
+  readonly kind: OperatorDecisionRecord['kind'];
+  readonly decision: string;
+  readonly params: DecisionParams;
+  readonly proposal: QueueItem['proposal'];
+  readonly actor: { readonly type: 'operator' | 'api_key'; readonly id: string };
+  readonly reason: string | null;
 }
 
 const eventParams = (e: ReceivedEvent): DecisionParams => ({
@@ -82,6 +102,9 @@ export function createRecordDecision(deps: RecordDecisionDeps) {
       agreed: verdict.agreed,
       createdAt: now,
     };
+    const hooks = deps.execution?.() ?? null;
+    const effect: AnswerEffect = { eventId: req.eventId, kind: req.answer.kind, decision: record.decision, params: record.params, proposal: item.proposal, actor: req.actor, reason: req.reason };
+    if (hooks !== null && (await hooks.gate(effect)) === 'already_executed') return { kind: 'already_executed' };
     if ((await deps.store.recordDecision(record)) === 'already_decided') return { kind: 'already_decided' };
     if (!item.proposal.emergency) {
       deps.engine.learn(toVenueEvent(item.event), verdict.truth, verdict.outcome, now);
@@ -94,6 +117,7 @@ export function createRecordDecision(deps: RecordDecisionDeps) {
     } else {
       await deps.audit.record({ ...common, action: verdict.audit, body });
     }
+    if (hooks !== null) await hooks.answered(effect);
     return { kind: 'recorded', record };
   };
 }

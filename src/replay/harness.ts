@@ -2,6 +2,7 @@ import { expectedCalibrationError, reliabilityTable } from '../decisionMemory/ca
 import { paramsMatch } from '../decisionMemory/params.js';
 import type { MemoryEvent, Outcome, Truth } from '../decisionMemory/types.js';
 import { type DecisionParams, UNKNOWN_DECISION } from '../venue/types.js';
+import type { ExecutionGate } from './executionGate.js';
 import { type InboxItem, inboxLatencies } from './inbox.js';
 import { type EventResult, type Summary, type Tally, addResult, emptyTally, summarise } from './metrics.js';
 import { type OperatorModel, type ReplayProposal, answer } from './operator.js';
@@ -30,6 +31,8 @@ export interface ReplayOptions {
   readonly feedbackDelay: number;
   /** Wall-clock milliseconds, for events/s only. */
   readonly wallClock: () => number;
+  /** The execution stage's pre-execution check: a refused execution runs nothing and goes to a human. */
+  readonly gate?: ExecutionGate;
 }
 
 export interface VenueReport {
@@ -58,6 +61,8 @@ export type ReplayReport = Summary & {
   readonly calibration: readonly { from: number; to: number; n: number; meanConfidence: number; accuracy: number }[];
   readonly events_per_s: number;
   readonly warm_n: number;
+  /** Executions the pre-execution check refused (only when the execution gate is in the path). */
+  readonly executions_refused?: number;
 } & Partial<VenueReport>;
 
 interface Scored {
@@ -95,7 +100,8 @@ export async function runReplay(
 
   for (const [i, item] of items.entries()) {
     const p = await subject.propose(item.event);
-    const a = answer(p, item.truth, options.operator);
+    const proposed = answer(p, item.truth, options.operator);
+    const a = options.gate ? options.gate.apply(item.event, proposed) : proposed;
     const scored = score(p, item, a, seen);
     seen.add(item.truth.decision);
     for (const t of [total, quarters[Math.min(3, Math.floor((4 * i) / items.length))]!, halves[Math.min(1, Math.floor((2 * i) / items.length))]!]) {
@@ -125,6 +131,7 @@ export async function runReplay(
       accuracy: round(r.accuracy),
     })),
     events_per_s: Math.round(items.length / seconds),
+    ...(options.gate ? { executions_refused: options.gate.refused } : {}),
     warm_n: warmN,
     ...(venue.any ? venue.report() : {}),
   };

@@ -238,7 +238,175 @@ export interface ShadowLedgerTable {
   resolved_at: Date | null;
 }
 
+// Venue records (0008_venue): locations, bookings, threads, templates, tickets, webhook receipts.
+export interface LocationsTable {
+  name: string;
+  code: string | null;
+  aliases: ColumnType<string[], string[] | undefined, string[]>;
+  bay_count: ColumnType<number, number | undefined, number>;
+  timezone: ColumnType<string, string | undefined, string>;
+  openphone_number: string | null;
+  booking_url: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface BaysTable {
+  location: string;
+  number: number;
+  label: string | null;
+}
+
+export interface DevicesTable {
+  id: string;
+  location: string;
+  bay: number | null;
+  kind: string;
+  integration: string;
+  vendor_ref: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface BookingsTable {
+  id: string;
+  location: string;
+  bay: number | null;
+  customer: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  status: string;
+  source: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ThreadsTable {
+  id: string;
+  customer: string;
+  location: string | null;
+  bay: number | null;
+  state: string;
+  automation_paused: ColumnType<boolean, boolean | undefined, boolean>;
+  merged_into: string | null;
+  opened_at: Date;
+  last_activity_at: Date;
+  resolved_at: Date | null;
+}
+
+export interface ThreadMessagesTable {
+  id: Generated<number>;
+  thread_id: string;
+  direction: string;
+  event_id: string | null;
+  text: string;
+  channel: string;
+  execution_id: string | null;
+  operator_id: string | null;
+  at: Date;
+}
+
+export interface ReplyTemplatesTable {
+  id: Generated<number>;
+  location: string | null;
+  key: string;
+  text: string;
+  updated_by: string;
+  updated_at: Date;
+}
+
+export interface TicketsTable {
+  id: string;
+  kind: string;
+  priority: string;
+  state: string;
+  location: string | null;
+  bay: number | null;
+  title: string;
+  body: ColumnType<string, string | undefined, string>;
+  thread_id: string | null;
+  event_id: string | null;
+  idempotency_key: string;
+  opened_by: string;
+  sla_response_due: Date;
+  sla_breached_at: Date | null;
+  responded_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+}
+
+export interface WebhookReceiptsTable {
+  provider: string;
+  external_id: string;
+  received_at: Date;
+}
+
+// Execution (0009): durable executions, shared circuit breakers, kill switches.
+export interface ExecutionsTable {
+  id: string;
+  event_id: string;
+  pattern_key: string;
+  decision: string;
+  params: unknown;
+  location: string | null;
+  idempotency_key: string;
+  tier: string;
+  origin: string;
+  state: string;
+  run_at: Date;
+  attempts: ColumnType<number, number | undefined, number>;
+  claimed_by: string | null;
+  claimed_at: Date | null;
+  lease_until: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  outcome_detail: string | null;
+  outcome_reason: string | null;
+  vendor_ref: string | null;
+  integration_id: string | null;
+  approved_by: string | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+  learn_seq: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface CircuitBreakersTable {
+  integration_id: string;
+  status: string;
+  failures: number;
+  first_failure_at: Date | null;
+  opened_at: Date | null;
+  probe_started_at: Date | null;
+  updated_at: Date;
+}
+
+export interface KillSwitchesTable {
+  kind: string;
+  name: string;
+  set_by: string;
+  reason: string | null;
+  at: Date;
+}
+
 export interface DB {
+  // execution (0009)
+  executions: ExecutionsTable;
+  circuit_breakers: CircuitBreakersTable;
+  kill_switches: KillSwitchesTable;
+  // venue (0008)
+  locations: LocationsTable;
+  bays: BaysTable;
+  devices: DevicesTable;
+  bookings: BookingsTable;
+  threads: ThreadsTable;
+  thread_messages: ThreadMessagesTable;
+  reply_templates: ReplyTemplatesTable;
+  tickets: TicketsTable;
+  webhook_receipts: WebhookReceiptsTable;
   pattern_matches: PatternMatchesTable;
   decision_patterns: DecisionPatternsTable;
   operator_decisions: OperatorDecisionsTable;

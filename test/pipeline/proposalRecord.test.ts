@@ -47,12 +47,12 @@ describe('proposal records', () => {
     expect(toVenueEvent({ ...event, context: {} }).context).toEqual({ booking: null, recentActions: [] });
   });
 
-  it('property: a proposal would execute exactly at tier auto or suggest, never for an emergency, and is always shadow', () => {
+  it('property: a proposal would execute exactly at tier auto or suggest, never for an emergency, and is shadow exactly while the flag is off', () => {
     fc.assert(
       fc.property(fc.constantFrom(...TIERS), fc.boolean(), fc.boolean(), (tier, emergency, flag) => {
         const r = fromProposal(event, proposal(tier, emergency), flag, NOW);
         expect(r.wouldExecute).toBe(!emergency && (tier === 'auto' || tier === 'suggest'));
-        expect(r.shadow).toBe(true);
+        expect(r.shadow).toBe(!flag);
         expect(r.autoExecution).toBe(flag);
         expect(r.riskClass).toBe('access');
         expect(summaryOf(r)).toMatchObject({ tier, wouldExecute: r.wouldExecute, automationPaused: emergency, decidedAt: NOW.toISOString() });

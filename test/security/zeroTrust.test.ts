@@ -66,6 +66,8 @@ describe(`zero trust over every route on ${engine.name}`, () => {
         'POST /v1/security/leaked-keys',
         'GET /',
         'GET /assets/:file',
+        // Authenticated by the vendor's HMAC signature instead of a key (replay-protected).
+        'POST /v1/webhooks/openphone',
       ].sort(),
     );
     expect(routes.filter((r) => !isPublic(r)).length).toBeGreaterThanOrEqual(15);

@@ -24,7 +24,9 @@ export const TEST_SECRETS = {
 export async function startRuntime(engine: TestEngine, env: Record<string, string> = {}): Promise<TestRuntime> {
   const testDatabase = await engine.open();
   const clock = manualClock(T0);
-  const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...TEST_SECRETS, ...env });
+  // Load shedding reacts to the real process (CPU, event loop, RSS): a busy test machine must not turn a
+  // functional test into a 503. Tests of shedding switch the guard on explicitly.
+  const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', FEATURE_PERFORMANCE_GUARD: 'off', ...TEST_SECRETS, ...env });
   const runtime = await buildRuntime(config, { database: testDatabase, clock, logger: createLogger('silent') });
   return {
     ...runtime,

@@ -4,6 +4,7 @@ import { type EventParams, resolveParams } from '../../intake/params.js';
 import { GUARD_FALLBACK, blockingGuard } from '../../venue/guards.js';
 import { type FaultSighting, type OutageVerdict, deviceOutageVerdict, rememberFault } from '../../venue/outage.js';
 import type { LoggedAction, VenueEvent, VenueLocation } from '../../venue/types.js';
+import { type IncidentLink, type Sighting, linkIncident, rememberSighting } from '../incidents.js';
 import type { GuardBlock } from './module.js';
 
 /**
@@ -14,16 +15,21 @@ import type { GuardBlock } from './module.js';
 export interface VenueMemoryState {
   readonly directory: readonly VenueLocation[];
   readonly faults: readonly { readonly at: number; readonly location: string; readonly unit: string }[];
+  /** Recent device and customer sightings for cross-domain incident links (absent in older snapshots). */
+  readonly sightings?: readonly Sighting[];
 }
 
 export class VenueMemory {
   private directory: readonly VenueLocation[] = [];
   private faults: readonly FaultSighting[] = [];
   private last: { readonly id: string; readonly verdict: OutageVerdict | null } = { id: '', verdict: null };
+  private sightings: readonly Sighting[] = [];
+  private lastLink: { readonly id: string; readonly link: IncidentLink | null } = { id: '', link: null };
 
   /** Learns from an event before anything is decided on it (called once per event). */
   observe(event: VenueEvent, log: readonly LoggedAction[]): void {
     this.directory = observeLocations(this.directory, event);
+    this.sight(event);
     if (event.kind !== 'device_event') {
       this.last = { id: event.id, verdict: null };
       return;
@@ -39,6 +45,36 @@ export class VenueMemory {
     this.faults = rememberFault(this.faults, facts);
   }
 
+  /** Links the event to an earlier sighting of the other kind (device ↔ customer), then remembers it. */
+  private sight(event: VenueEvent): void {
+    const sighting = this.sightingOf(event);
+    if (sighting === null) {
+      this.lastLink = { id: event.id, link: null };
+      return;
+    }
+    this.lastLink = { id: event.id, link: linkIncident(this.sightings, sighting) };
+    this.sightings = rememberSighting(this.sightings, sighting);
+  }
+
+  private sightingOf(event: VenueEvent): Sighting | null {
+    const at = event.t.getTime();
+    if (event.kind === 'device_event') {
+      const line = classifyDeviceLine(event.from, event.text);
+      const location = event.location ?? locationFromDeviceId(event.from, this.directory);
+      if (location === null) return null;
+      const bay = line.unit?.kind === 'bay' ? line.unit.bay : null;
+      return { eventId: event.id, at, location, bay, source: 'device', signal: line.type };
+    }
+    const r = resolveParams(event, this.directory);
+    if (r.location === null) return null;
+    return { eventId: event.id, at, location: r.location.value, bay: r.bay?.value ?? null, source: 'customer', signal: 'report' };
+  }
+
+  /** The incident link of the event observed last (null when it joins none). */
+  incident(event: VenueEvent): IncidentLink | null {
+    return this.lastLink.id === event.id ? this.lastLink.link : null;
+  }
+
   /** The outage verdict of the device event observed last (null for messages or unplaceable lines). */
   outageVerdict(event: VenueEvent): OutageVerdict | null {
     return this.last.id === event.id ? this.last.verdict : null;
@@ -49,12 +85,13 @@ export class VenueMemory {
   }
 
   toState(): VenueMemoryState {
-    return { directory: this.directory, faults: this.faults.map((f) => ({ ...f, at: f.at.getTime() })) };
+    return { directory: this.directory, faults: this.faults.map((f) => ({ ...f, at: f.at.getTime() })), sightings: this.sightings };
   }
 
   restore(state: VenueMemoryState): void {
     this.directory = state.directory;
     this.faults = state.faults.map((f) => ({ ...f, at: new Date(f.at) }));
+    this.sightings = state.sightings ?? [];
   }
 }
 

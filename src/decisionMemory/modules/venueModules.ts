@@ -93,7 +93,15 @@ export function venueModules(): PatternModule[] {
       // Every venue event passes here first: the shared memory learns from it exactly once.
       mem.observe(event, guardLog(event, log));
       const r = mem.resolve(event);
-      const common = [`kind=${event.kind}`, `channel=${event.channel}`, `loc=${r.location === null ? 'unknown' : 'known'}`, `bay=${r.bay === null ? 'unknown' : r.bay.source}`];
+      // Cross-domain learning: the incident this event joins (a device fault before a message, or the reverse).
+      const link = mem.incident(event);
+      const common = [
+        `kind=${event.kind}`,
+        `channel=${event.channel}`,
+        `loc=${r.location === null ? 'unknown' : 'known'}`,
+        `bay=${r.bay === null ? 'unknown' : r.bay.source}`,
+        ...(link === null ? [] : [link.fact]),
+      ];
       if (event.kind !== 'device_event') return common;
       const line = classifyDeviceLine(event.from, event.text);
       return [...common, `line=${line.type}`, `device=${line.device}`, `unit=${line.unit?.kind ?? 'none'}`, `booked=${event.context.booking !== null}`, `outage=${mem.outageVerdict(event) ?? 'none'}`];

@@ -28,7 +28,7 @@ export function verificationCache(audit: AuditLog): VerificationCache {
   };
 }
 
-const Status = Type.Object({
+export const Status = Type.Object({
   ok: Type.Boolean(),
   verifiedThrough: Type.Integer(),
   signedThrough: Type.Union([Type.Integer(), Type.Null()]),
@@ -38,7 +38,7 @@ const Status = Type.Object({
   summary: Type.String(),
 });
 
-function statusView(v: VerificationStatus) {
+export function statusView(v: VerificationStatus) {
   return v.ok
     ? { ok: true, verifiedThrough: v.verifiedThrough, signedThrough: v.signedThrough, firstBadSeq: null, reason: null, at: v.at, summary: `verified up to ${v.verifiedThrough} at ${v.at}` }
     : { ok: false, verifiedThrough: v.verifiedThrough, signedThrough: null, firstBadSeq: v.firstBadSeq, reason: v.reason, at: v.at, summary: `chain broken at ${v.firstBadSeq} (${v.reason})` };

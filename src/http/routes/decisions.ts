@@ -1,4 +1,6 @@
 import { Type } from 'typebox';
+import type { LiveFigures } from '../../execution/liveFigures.js';
+import type { ExecutionRecord } from '../../execution/ports.js';
 import { type Principal, actorOf, canAccessLocation } from '../../identity/operator.js';
 import { problems } from '../../kernel/problems.js';
 import type { DecisionPipeline } from '../../pipeline/decisionPipeline.js';
@@ -69,12 +71,22 @@ const DECISION_PROBLEMS = {
   not_proposed: problems['event-not-proposed'],
   already_decided: problems['event-already-decided'],
   invalid: problems['decision-invalid'],
+  already_executed: problems['execution-already-ran'],
 } satisfies Record<Exclude<DecisionResult['kind'], 'recorded'>, unknown>;
 
 const scope = (p: Principal): readonly string[] | null => p.locations;
 
 /** The operator API of the decision stage: queue, answers, patterns with holds, shadow figures. */
-export function decisionRoutes(deps: { pipeline: DecisionPipeline }) {
+export interface ExecutionViews {
+  /** The executions of these events (queue items show their suggestion and state). */
+  forEvents(eventIds: readonly string[]): Promise<ExecutionRecord[]>;
+  /** Live figures of what really ran, and whether automation is on. */
+  live(locations: readonly string[] | null): Promise<{ readonly on: boolean; readonly figures: LiveFigures }>;
+}
+
+const executionSummary = (r: ExecutionRecord) => ({ executionId: r.id, decision: r.decision, state: r.state, origin: r.origin, runAt: r.runAt.toISOString() });
+
+export function decisionRoutes(deps: { pipeline: DecisionPipeline; executions?: ExecutionViews }) {
   return (app: HttpApp) => {
     app.get(
       '/v1/queue',
@@ -85,7 +97,18 @@ export function decisionRoutes(deps: { pipeline: DecisionPipeline }) {
       async (request) => {
         const limit = Math.min(200, Math.max(1, Number(request.query.limit ?? 50)));
         const items = await deps.pipeline.queue(scope(principalOf(request)), limit);
-        return { items: items.map(queueItem) };
+        const rows = deps.executions ? await deps.executions.forEvents(items.map((i) => i.event.id)) : [];
+        return {
+          items: items.map((i) => {
+            const mine = rows.filter((r) => r.eventId === i.event.id);
+            const suggestion = mine.find((r) => r.state === 'scheduled');
+            return {
+              ...queueItem(i),
+              suggestion: suggestion === undefined ? null : { executionId: suggestion.id, runAt: suggestion.runAt.toISOString() },
+              executions: mine.map(executionSummary),
+            };
+          }),
+        };
       },
     );
 
@@ -160,9 +183,14 @@ export function decisionRoutes(deps: { pipeline: DecisionPipeline }) {
       '/v1/metrics/decisions',
       {
         config: { auth: { operator: 'viewer' } },
-        schema: { tags: ['decisions'], summary: 'Shadow-mode figures per location: would-automate rate, agreement, false positives, interventions saved', querystring: NoQuery, response: { 200: Type.Unknown() } },
+        schema: { tags: ['decisions'], summary: 'Shadow-mode figures per location (would-automate rate, agreement, false positives, interventions saved) and live figures of what really ran', querystring: NoQuery, response: { 200: Type.Unknown() } },
       },
-      async (request) => ({ mode: 'shadow', ...(await deps.pipeline.metrics(scope(principalOf(request)))) }),
+      async (request) => {
+        const locations = scope(principalOf(request));
+        const shadow = await deps.pipeline.metrics(locations);
+        const live = deps.executions ? await deps.executions.live(locations) : null;
+        return { mode: live?.on === true ? 'live' : 'shadow', ...shadow, ...(live === null ? {} : { live: live.figures }) };
+      },
     );
   };
 }

@@ -67,14 +67,15 @@ const view = (e: StoredEvent) => ({
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** Intake: customer messages and device events, stored verbatim (never rewritten) before the 202. */
-export function eventRoutes(deps: { events: EventStore; clock: Clock; onAccepted?: (e: StoredEvent) => void }) {
+export function eventRoutes<A>(deps: { events: EventStore<A>; clock: Clock; onAccepted?: (e: StoredEvent, attached: A | null) => void }) {
   return (app: HttpApp) => {
     app.post(
       '/v1/events',
       {
         bodyLimit: 64 * 1024,
         // Customer texts are data, stored verbatim and never executed: detections are flagged, not blocked.
-        config: { auth: { scopes: ['events:write'] }, priority: 'integration', inspect: 'flag' },
+        // Form bodies too: SMS gateways and device bridges that can only post forms.
+        config: { auth: { scopes: ['events:write'] }, priority: 'integration', inspect: 'flag', form: true },
         schema: {
           tags: ['events'],
           summary: 'Submit a customer message or device event (Idempotency-Key header recommended)',
@@ -115,7 +116,7 @@ export function eventRoutes(deps: { events: EventStore; clock: Clock; onAccepted
         if (out.kind === 'replayed' && out.event.requestHash !== requestHash) {
           return sendProblem(request, reply, problems['idempotency-key-reused'], 'Use a new Idempotency-Key for a different event.');
         }
-        if (out.kind === 'inserted') deps.onAccepted?.(out.event);
+        if (out.kind === 'inserted') deps.onAccepted?.(out.event, out.attached);
         reply.header('location', `/v1/events/${out.event.id}`);
         if (out.kind === 'replayed') reply.header('idempotent-replayed', 'true');
         return reply.code(202).send({ id: out.event.id, status: out.event.status, replayed: out.kind === 'replayed' });

@@ -69,8 +69,9 @@ export function identityRoutes(deps: { operators: OperatorService; setupRequired
       '/v1/auth/login',
       {
         bodyLimit: 4096,
-        config: { auth: { public: 'login' } },
-        schema: { tags: ['identity'], summary: 'Sign in; sets the session and CSRF cookies', querystring: NoQuery, body: Strict({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Password }), response: { 200: SessionView } },
+        // A sign-in form may post here directly (same site only; see http/formBody.ts).
+        config: { auth: { public: 'login' }, form: true },
+        schema: { tags: ['identity'], summary: 'Sign in (JSON or a same-site form post); sets the session and CSRF cookies', querystring: NoQuery, body: Strict({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Password }), response: { 200: SessionView } },
       },
       async (request, reply) => {
         const out = await deps.operators.login(request.body.username, request.body.password, request.ip, request.headers['user-agent'] ?? '');

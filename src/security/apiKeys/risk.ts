@@ -55,6 +55,17 @@ export function riskLevel(score: number): RiskLevel {
 }
 
 /**
+ * The limit multiplier compromise detection imposes on a key now: its tightened value while the decayed score
+ * still reaches `tightened`, then 1 again — a key is not throttled forever for one episode.
+ * @example currentLimitMultiplier(60, new Date(0), 0.25, new Date(0)) === 0.25
+ * @example currentLimitMultiplier(60, new Date(0), 0.25, new Date(12 * 3_600_000)) === 1
+ */
+export function currentLimitMultiplier(riskScore: number, riskAt: Date | null, limitMultiplier: number, now: Date): number {
+  if (limitMultiplier >= 1) return limitMultiplier;
+  return decayedScore(riskScore, riskAt, now) >= RISK_THRESHOLDS.tightened ? limitMultiplier : 1;
+}
+
+/**
  * z-score of this hour's request count against the key's own hourly history. Needs at least 6 hours of history
  * (a new key has no baseline yet); the standard deviation is floored at 1 so a flat history still allows noise.
  */

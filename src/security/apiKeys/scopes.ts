@@ -10,6 +10,7 @@ export const SCOPES = [
   'venue:write',
   'audit:read',
   'security:write',
+  'security:read',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

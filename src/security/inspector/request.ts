@@ -9,6 +9,8 @@ export interface ParsedRequest {
   readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly cookies?: Readonly<Record<string, string | undefined>>;
   readonly body?: unknown;
+  /** A body parsed from `application/x-www-form-urlencoded` (findings say `body_form`); JSON otherwise. */
+  readonly bodyFormat?: 'json' | 'form';
 }
 
 /**
@@ -49,7 +51,7 @@ export function inspectRequest(req: ParsedRequest, policy: InspectorPolicy, cach
   if (req.headers !== undefined) inspectHeaders(c, req.headers, req.cookies === undefined);
   if (req.cookies !== undefined) walk(c, req.cookies, 'cookie', 'cookies', 0);
   if (typeof req.body === 'string') walk(c, req.body, 'raw_body', 'body', 0);
-  else if (req.body !== undefined) walk(c, req.body, 'json_body', 'body', 0);
+  else if (req.body !== undefined) walk(c, req.body, req.bodyFormat === 'form' ? 'body_form' : 'json_body', 'body', 0);
   return verdictOf(c);
 }
 

@@ -4,7 +4,8 @@
  * half-life, so a client is never punished (or favoured) forever for one episode.
  */
 export type RiskSignal = 'injection_attempt' | 'auth_failure_burst' | 'repeated_429' | 'key_risk';
-export type TrustReason = RiskSignal | 'clean_history';
+/** `key_risk_lapsed`: the key's compromise score decayed below the tightening threshold, so its own cap is lifted. */
+export type TrustReason = RiskSignal | 'clean_history' | 'key_risk_lapsed';
 
 export interface TrustState {
   /** Multiplier as of `at` (decay is applied lazily from there). */

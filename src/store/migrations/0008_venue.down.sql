@@ -1,0 +1,9 @@
+drop table webhook_receipts;
+drop table tickets;
+drop table reply_templates;
+drop table thread_messages;
+drop table threads;
+drop table bookings;
+drop table devices;
+drop table bays;
+drop table locations;

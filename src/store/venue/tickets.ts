@@ -1,0 +1,139 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { TicketDesk, TicketKind, TicketPriority } from '../../venue/ports.js';
+import { type TicketState, canMoveTicket, responseDue } from '../../venue/ticketSla.js';
+import type { DB, TicketsTable } from '../schema.js';
+
+export interface TicketRecord {
+  readonly id: string;
+  readonly kind: TicketKind;
+  readonly priority: TicketPriority;
+  readonly state: TicketState;
+  readonly location: string | null;
+  readonly bay: number | null;
+  readonly title: string;
+  readonly body: string;
+  readonly threadId: string | null;
+  readonly eventId: string | null;
+  readonly idempotencyKey: string;
+  readonly openedBy: string;
+  readonly slaResponseDue: Date;
+  readonly slaBreachedAt: Date | null;
+  readonly respondedAt: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly resolvedAt: Date | null;
+}
+
+export type TicketOpenInput = Parameters<TicketDesk['open']>[0] & { readonly body?: string; readonly openedBy?: string };
+
+export type TicketMove = { readonly kind: 'moved'; readonly ticket: TicketRecord; readonly from: TicketState } | { readonly kind: 'not_found' } | { readonly kind: 'not_allowed'; readonly state: TicketState };
+
+const toTicket = (r: Selectable<TicketsTable>): TicketRecord => ({
+  id: r.id,
+  kind: r.kind as TicketKind,
+  priority: r.priority as TicketPriority,
+  state: r.state as TicketState,
+  location: r.location,
+  bay: r.bay,
+  title: r.title,
+  body: r.body,
+  threadId: r.thread_id,
+  eventId: r.event_id,
+  idempotencyKey: r.idempotency_key,
+  openedBy: r.opened_by,
+  slaResponseDue: r.sla_response_due,
+  slaBreachedAt: r.sla_breached_at,
+  respondedAt: r.responded_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  resolvedAt: r.resolved_at,
+});
+
+/** Tickets with SLA timers; `open` is the TicketDesk port (once per idempotency key). */
+export function ticketStore(db: Kysely<DB>, newId: () => string) {
+  const byId = async (id: string): Promise<TicketRecord | null> => {
+    const r = await db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toTicket(r) : null;
+  };
+  return {
+    byId,
+    /** Returns the ticket and whether this call created it (a retry with the same key gets the first one). */
+    async openOnce(t: TicketOpenInput): Promise<{ readonly ticket: TicketRecord; readonly created: boolean }> {
+      const r = await db
+        .insertInto('tickets')
+        .values({
+          id: newId(),
+          kind: t.kind,
+          priority: t.priority,
+          state: 'open',
+          location: t.location,
+          bay: t.bay,
+          title: t.title,
+          body: t.body ?? '',
+          thread_id: t.threadId,
+          event_id: t.eventId,
+          idempotency_key: t.idempotencyKey,
+          opened_by: t.openedBy ?? 'system',
+          sla_response_due: responseDue(t.priority, t.at),
+          sla_breached_at: null,
+          responded_at: null,
+          created_at: t.at,
+          updated_at: t.at,
+          resolved_at: null,
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (r) return { ticket: toTicket(r), created: true };
+      const existing = await db.selectFrom('tickets').selectAll().where('idempotency_key', '=', t.idempotencyKey).executeTakeFirstOrThrow();
+      return { ticket: toTicket(existing), created: false };
+    },
+    async list(q: { readonly state?: TicketState; readonly location?: string; readonly locations: readonly string[] | null; readonly limit: number }): Promise<TicketRecord[]> {
+      let query = db.selectFrom('tickets').selectAll();
+      if (q.state !== undefined) query = query.where('state', '=', q.state);
+      if (q.location !== undefined) query = query.where((eb) => eb(eb.fn('lower', ['location']), '=', q.location!.toLowerCase()));
+      if (q.locations !== null) {
+        if (q.locations.length === 0) return [];
+        query = query.where((eb) => eb(eb.fn('lower', ['location']), 'in', q.locations!.map((l) => l.toLowerCase())));
+      }
+      return (await query.orderBy('created_at', 'desc').orderBy('id').limit(q.limit).execute()).map(toTicket);
+    },
+    /** Conditional on the state read, so concurrent moves never both win. The first move off `open` is the response. */
+    async move(id: string, to: TicketState, at: Date): Promise<TicketMove> {
+      const current = await byId(id);
+      if (current === null) return { kind: 'not_found' };
+      if (!canMoveTicket(current.state, to)) return { kind: 'not_allowed', state: current.state };
+      const r = await db
+        .updateTable('tickets')
+        .set({
+          state: to,
+          updated_at: at,
+          ...(current.respondedAt === null ? { responded_at: at } : {}),
+          resolved_at: to === 'resolved' ? at : null,
+        })
+        .where('id', '=', id)
+        .where('state', '=', current.state)
+        .returningAll()
+        .executeTakeFirst();
+      if (!r) return { kind: 'not_allowed', state: (await byId(id))?.state ?? current.state };
+      return { kind: 'moved', ticket: toTicket(r), from: current.state };
+    },
+    /**
+     * Marks every open ticket past its response deadline as breached and returns them. The update is the
+     * claim: on several instances each breach is marked (and so alerted) exactly once.
+     */
+    async markBreached(now: Date): Promise<TicketRecord[]> {
+      const rows = await db
+        .updateTable('tickets')
+        .set({ sla_breached_at: now, updated_at: now })
+        .where('state', '=', 'open')
+        .where('sla_breached_at', 'is', null)
+        .where('sla_response_due', '<', now)
+        .returningAll()
+        .execute();
+      return rows.map(toTicket);
+    },
+  };
+}
+
+export type TicketStore = ReturnType<typeof ticketStore>;
