@@ -29,7 +29,7 @@ const NAV = [
   { href: '#/queue', label: 'Queue', role: 'viewer' },
   { href: '#/patterns', label: 'Patterns', role: 'viewer' },
   { href: '#/metrics', label: 'Metrics', role: 'viewer' },
-  { href: '#/security', label: 'Security', role: 'supervisor' },
+  { href: '#/security', label: 'Security', role: 'admin' },
   { href: '#/admin', label: 'Admin', role: 'admin' },
 ] as const;
 
@@ -55,7 +55,7 @@ function Shell(props: { operator: Operator; onSignedOut: () => void }) {
   if (thread) page = <ThreadPage id={thread[1]!} operator={op} />;
   else if (route === '/patterns') page = <PatternsPage operator={op} />;
   else if (route === '/metrics') page = <MetricsPage />;
-  else if (route === '/security' && atLeast(op, 'supervisor')) page = <SecurityPage />;
+  else if (route === '/security' && atLeast(op, 'admin')) page = <SecurityPage />;
   else if (route.startsWith('/admin') && atLeast(op, 'admin')) page = <AdminPage operator={op} route={route} />;
   else page = <QueuePage operator={op} />;
   const active = `#${route}`;

@@ -129,11 +129,25 @@ for (const engine of engines) {
       await assertClean();
     });
 
+    it('shows a blocked injection attempt made during the test on the security dashboard', async () => {
+      const attempt = await fetch(`${rt.base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: "admin' OR '1'='1' --", password: 'x' }) });
+      expect(attempt.status).toBe(400);
+      expect(((await attempt.json()) as { type: string }).type).toBe('/problems/injection-detected');
+      await page.getByRole('link', { name: 'Security' }).click();
+      await page.getByRole('heading', { name: 'Security', exact: true }).waitFor();
+      const byKind = page.getByTestId('blocked-by-kind');
+      await byKind.getByText('sqli').waitFor();
+      expect(await byKind.locator('.count').textContent()).toBe('1');
+      await page.getByTestId('blocked-by-route').getByText('/v1/auth/login').waitFor();
+      await page.getByTestId('audit-status').waitFor();
+      await shot(page, `${engine.name}-09-security`);
+      await assertClean();
+    });
+
     it('shows every page without console errors or CSP violations', async () => {
       for (const [hash, heading, name] of [
         ['#/patterns', 'Patterns', '07-patterns'],
         ['#/metrics', 'Metrics', '08-metrics'],
-        ['#/security', 'Security', '09-security'],
         ['#/admin/operators', 'New operator', '10-admin-operators'],
         ['#/admin/flags', 'Feature flags', '11-admin-flags'],
         ['#/admin/audit', 'Audit log', '12-admin-audit'],
