@@ -43,7 +43,8 @@ export interface QueueItem {
   readonly text: string;
   readonly proposal: Proposal;
   readonly runAt?: string | null;
-  readonly suggestion?: { readonly runAt?: string | null; readonly state?: string } | null;
+  readonly suggestion?: { readonly executionId: string; readonly runAt: string } | null;
+  readonly executions?: readonly { readonly executionId: string; readonly decision: string; readonly state: string; readonly origin: string; readonly runAt: string }[];
 }
 
 export interface EventView {

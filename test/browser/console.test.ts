@@ -96,6 +96,9 @@ for (const engine of engines) {
       await page.getByLabel('Bay (required)').waitFor();
       expect(await page.getByLabel('Location (required)').inputValue()).toBe('Dartmouth');
       expect(await page.getByLabel('Bay (required)').inputValue()).toBe('2');
+      await page.getByLabel('Reply to the customer').fill('We are on it: the screen in bay 2 will be back in a minute.');
+      await page.getByRole('button', { name: 'Send reply' }).click();
+      await page.locator('.msg.out', { hasText: 'We are on it' }).waitFor();
       await shot(page, `${engine.name}-04-thread`);
       await page.getByRole('button', { name: 'Decide' }).click();
       await page.getByRole('heading', { name: /Queue/ }).waitFor();
@@ -149,7 +152,8 @@ for (const engine of engines) {
         ['#/patterns', 'Patterns', '07-patterns'],
         ['#/metrics', 'Metrics', '08-metrics'],
         ['#/admin/operators', 'New operator', '10-admin-operators'],
-        ['#/admin/flags', 'Feature flags', '11-admin-flags'],
+        ['#/admin/venue', 'New location', '11-admin-locations'],
+        ['#/admin/flags', 'Kill switches', '11-admin-flags'],
         ['#/admin/audit', 'Audit log', '12-admin-audit'],
       ] as const) {
         await page.goto(`${rt.base}/${hash}`);
@@ -157,6 +161,18 @@ for (const engine of engines) {
         await page.waitForLoadState('networkidle').catch(() => undefined);
         await shot(page, `${engine.name}-${name}`);
       }
+      // A kill switch set and cleared from the admin page.
+      await page.goto(`${rt.base}/#/admin/flags`);
+      await page.getByLabel('Action').selectOption('reset_trackman');
+      await page.getByLabel('Reason').fill('vendor maintenance');
+      await page.getByRole('button', { name: 'Stop it' }).click();
+      await page.locator('li.alarm', { hasText: 'reset_trackman' }).waitFor();
+      const switches = await fetch(`${rt.base}/v1/admin/kill-switches`, { headers: admin.headers });
+      expect(((await switches.json()) as { killSwitches: { name: string }[] }).killSwitches.map((k) => k.name)).toEqual(['reset_trackman']);
+      await page.getByRole('button', { name: 'Clear' }).click();
+      await page.getByText('No kill switch in force.').waitFor();
+      await page.goto(`${rt.base}/#/admin/audit`);
+      await page.getByRole('heading', { name: 'Audit log', exact: true }).waitFor();
       await page.getByRole('button', { name: 'Show entries' }).click();
       await page.getByText(/\d+ entries/).waitFor();
       await shot(page, `${engine.name}-12-admin-audit-entries`);

@@ -6,6 +6,7 @@ import { useResource } from '../hooks.js';
 import type { Operator, Role } from '../session.js';
 import { when } from '../types.js';
 import { AuditPanel } from './Audit.js';
+import { KillSwitchPanel, VenuePanel } from './Venue.js';
 
 interface Key {
   readonly id: string;
@@ -30,7 +31,8 @@ interface KeyUsage {
 const TABS = [
   { href: '#/admin', label: 'API keys' },
   { href: '#/admin/operators', label: 'Operators' },
-  { href: '#/admin/flags', label: 'Flags' },
+  { href: '#/admin/venue', label: 'Locations' },
+  { href: '#/admin/flags', label: 'Flags & kill switches' },
   { href: '#/admin/audit', label: 'Audit log' },
 ] as const;
 
@@ -428,7 +430,13 @@ export function AdminPage(props: { operator: Operator; route: string }) {
       </nav>
       {tab.href === '#/admin' && <KeysPanel />}
       {tab.href === '#/admin/operators' && <OperatorsPanel me={props.operator} />}
-      {tab.href === '#/admin/flags' && <FlagsPanel />}
+      {tab.href === '#/admin/venue' && <VenuePanel />}
+      {tab.href === '#/admin/flags' && (
+        <>
+          <KillSwitchPanel />
+          <FlagsPanel />
+        </>
+      )}
       {tab.href === '#/admin/audit' && <AuditPanel />}
     </section>
   );

@@ -1,5 +1,6 @@
 import { api } from '../api.js';
 import { humanize } from '../catalogue.js';
+import { Conversation } from '../components/Conversation.js';
 import { DecisionForm } from '../components/Decide.js';
 import { useResource } from '../hooks.js';
 import { type Operator, atLeast } from '../session.js';
@@ -54,6 +55,7 @@ export function ThreadPage(props: { id: string; operator: Operator }) {
           {e.kind === 'message' ? 'Message from' : 'Device'} {e.from} via {e.channel}, <time dateTime={e.t}>{when(e.t)}</time> · {e.status}
         </p>
         <blockquote class="text">{e.text}</blockquote>
+        {e.kind === 'message' && <Conversation eventId={e.id} customer={e.from} location={e.location} canReply={atLeast(props.operator, 'operator')} />}
       </section>
 
       <section class="card" aria-labelledby="proposal-title">
@@ -118,6 +120,19 @@ export function ThreadPage(props: { id: string; operator: Operator }) {
           </p>
         )}
       </section>
+
+      {item?.executions && item.executions.length > 0 && (
+        <section class="card" aria-labelledby="exec-title">
+          <h2 id="exec-title">Executions</h2>
+          <ul>
+            {item.executions.map((x) => (
+              <li key={x.executionId}>
+                {humanize(x.decision)}: <strong>{x.state}</strong> ({x.origin}), due <time dateTime={x.runAt}>{when(x.runAt)}</time>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       {item && atLeast(props.operator, 'operator') && (
         <section class="card" aria-labelledby="decide-title">
