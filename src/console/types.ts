@@ -93,8 +93,21 @@ export interface ShadowFigures {
   readonly interventionsSavedRate: number;
 }
 
+export interface LiveFigures {
+  readonly proposals: number;
+  readonly executions: number;
+  readonly automated: number;
+  readonly automationRate: number;
+  readonly accuracy: number;
+  readonly falsePositiveRate: number;
+  readonly interventionsSaved: number;
+  readonly cancelled: number;
+  readonly awaitingHuman: number;
+}
+
 export interface DecisionMetrics {
   readonly mode: string;
+  readonly live?: LiveFigures;
   readonly total: ShadowFigures;
   readonly locations: readonly { readonly location: string | null; readonly figures: ShadowFigures }[];
 }

@@ -69,14 +69,14 @@ export function LineChart(props: { title: string; series: readonly Series[]; yMa
 }
 
 /** Horizontal bars: one per row, value in [0, max]. */
-export function Bars(props: { title: string; rows: readonly { label: string; value: number }[]; max?: number; format?: (v: number) => string }) {
+export function Bars(props: { title: string; rows: readonly { label: string; value: number }[]; max?: number; format?: (v: number) => string; captionHidden?: boolean }) {
   const fmt = props.format ?? ((v: number) => String(v));
   const max = props.max ?? Math.max(1, ...props.rows.map((r) => r.value));
   if (props.rows.length === 0) return <p class="muted">{props.title}: none.</p>;
   const rowH = 22;
   return (
     <figure class="chart bars">
-      <figcaption>{props.title}</figcaption>
+      <figcaption class={props.captionHidden ? 'sr-only' : undefined}>{props.title}</figcaption>
       <svg viewBox={`0 0 ${W} ${props.rows.length * rowH}`} role="img" aria-label={props.title}>
         {props.rows.map((r, i) => (
           <g key={r.label}>

@@ -13,7 +13,7 @@ const FIGURES: readonly { key: keyof ShadowFigures; label: string; rate: boolean
 
 /** The seed plan's success metrics per location (shadow-mode figures from the decision stage). */
 export function MetricsPage() {
-  const m = useResource(() => api<DecisionMetrics>('GET', '/v1/metrics/decisions'), [], ['decision.proposed', 'decision.answered']);
+  const m = useResource(() => api<DecisionMetrics>('GET', '/v1/metrics/decisions'), [], ['decision.proposed', 'decision.answered', 'execution.updated']);
   const rows = m.data?.locations ?? [];
   return (
     <section aria-labelledby="metrics-title">
@@ -28,6 +28,26 @@ export function MetricsPage() {
           Mode: {m.data.mode}. {m.data.total.proposals} proposals, {m.data.total.answered} answered.
         </p>
       )}
+      {m.data?.live && (
+        <div class="card">
+          <h2>What really ran (automation {m.data.mode === 'live' ? 'on' : 'off'})</h2>
+          <Bars
+            title="Live figures, all locations"
+            max={1}
+            format={pct}
+            rows={[
+              { label: 'Automation rate', value: m.data.live.automationRate },
+              { label: 'Accuracy', value: m.data.live.accuracy },
+              { label: 'False-positive rate', value: m.data.live.falsePositiveRate },
+            ]}
+          />
+          <p>
+            {m.data.live.executions} executions, {m.data.live.automated} automatic, {m.data.live.interventionsSaved} interventions saved, {m.data.live.cancelled} cancelled,{' '}
+            {m.data.live.awaitingHuman} awaiting a human.
+          </p>
+        </div>
+      )}
+      <h2>Shadow figures per location</h2>
       <div class="grid">
         {FIGURES.map((f) => (
           <div class="card" key={f.key}>

@@ -41,7 +41,7 @@ function TallyCard(props: { title: string; tally: Tally; testId?: string }) {
       <h2>
         {props.title} <span class="count">{props.tally.total}</span>
       </h2>
-      <Bars title={props.title} rows={rows(props.tally)} />
+      <Bars title={props.title} rows={rows(props.tally)} captionHidden />
     </div>
   );
 }
