@@ -17,6 +17,7 @@ for (const engine of engines) {
     let page: Page;
     let assertClean: () => Promise<void>;
     let operator: OperatorSession;
+    let admin: OperatorSession;
     let key: CreatedKey;
     const asTest = () => rt as unknown as TestRuntime;
 
@@ -38,7 +39,7 @@ for (const engine of engines) {
     beforeAll(async () => {
       browser = await launchBrowser();
       rt = await startServer(engine, { FEATURE_AUTO_EXECUTION: 'true', SUGGESTION_TIMEOUT: String(SUGGESTION_S) });
-      const admin = await setupAdmin(asTest());
+      admin = await setupAdmin(asTest());
       operator = await createOperator(asTest(), admin, 'operator', 'night_operator');
       key = await createKey(asTest(), admin, ['events:write', 'events:read']);
       // Teach the decision once so the next events are proposed as reset_trackman.
@@ -90,6 +91,15 @@ for (const engine of engines) {
       await settle(rt);
       expect(await executionsOf(rt, operator, id)).toEqual([expect.objectContaining({ state: 'succeeded', origin: 'approval', approvedBy: expect.any(String) })]);
       await shot(page, `${engine.name}-21-phone-queue-after-approval`);
+      await assertClean();
+    });
+
+    it('handles the end of its session: disabled by an administrator, the page returns to sign-in with a notice', async () => {
+      const res = await asTest().app.inject({ method: 'PATCH', url: `/v1/operators/${operator.operatorId}`, headers: admin.headers, payload: { disabled: true } });
+      expect(res.statusCode, res.body).toBe(200);
+      await page.getByRole('status').getByText('Your session has ended. Sign in again to continue.').waitFor({ timeout: 10_000 });
+      await page.getByRole('heading', { name: 'Sign in to ClubOS' }).waitFor();
+      await shot(page, `${engine.name}-22-phone-session-ended`);
       await assertClean();
     });
   });
