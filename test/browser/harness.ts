@@ -57,7 +57,7 @@ export async function launchBrowser(): Promise<Browser> {
 /** A page that records console errors, uncaught exceptions and CSP violations; `assertClean` fails on any. */
 export async function watchedPage(
   context: BrowserContext,
-): Promise<{ page: Page; problems: string[]; assertClean: () => Promise<void>; expectRefused: (status: number) => void }> {
+): Promise<{ page: Page; problems: string[]; assertClean: () => Promise<void>; expectRefused: (status: number) => void; forgetRefused: (status: number) => void }> {
   const problems: string[] = [];
   await context.addInitScript(() => {
     const w = globalThis as unknown as { __csp: string[]; document: { addEventListener: (t: string, l: (e: { violatedDirective: string; blockedURI: string }) => void) => void } };
@@ -77,6 +77,11 @@ export async function watchedPage(
       const i = problems.findIndex((p) => p.startsWith('console.error: Failed to load resource') && p.includes(`status of ${status} `));
       expect(i, `a refused request (${status}) in ${JSON.stringify(problems)}`).toBeGreaterThanOrEqual(0);
       problems.splice(i, 1);
+    },
+    /** Drops every logged refusal with this status: for steps where a request may race a revocation on purpose. */
+    forgetRefused(status: number) {
+      const keep = problems.filter((p) => !(p.startsWith('console.error: Failed to load resource') && p.includes(`status of ${status} `)));
+      problems.splice(0, problems.length, ...keep);
     },
     async assertClean() {
       const csp = await page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp);
