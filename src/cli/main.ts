@@ -11,6 +11,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CliCommand>>> = {
   keys: async () => (await import('./keys.js')).keys,
   replay: async () => (await import('./replay.js')).replay,
   inspect: async () => (await import('./inspect.js')).inspect,
+  scan: async () => (await import('./scan.js')).scan,
   simulate: async () => (await import('./simulate.js')).simulate,
 };
 

@@ -6,9 +6,11 @@ import type { Logger } from '../logging.js';
 import { problems } from '../kernel/problems.js';
 import { type RouteAuth, type RoutePriority, assertRouteContract } from '../security/guard/routeContract.js';
 import { frameworkErrorHandler, installErrorHandling } from './errorHandler.js';
+import { routeAccessDoc } from './openApiAuth.js';
 import { sendProblem } from './problem.js';
 import { correlationIdFrom, requestContext } from './requestContext.js';
 import { CONSOLE_SECURITY_HEADERS, SECURITY_HEADERS } from './securityHeaders.js';
+import { unstorableTextAt } from './wellFormedText.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -95,6 +97,12 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     if (!(await opts.setup.isComplete())) return sendProblem(request, reply, problems['setup-required'], 'Create the first administrator with the setup token printed at start.');
   });
 
+  // Text no column can store (lone surrogates, NUL) is malformed input, refused before the inspector, schemas or handlers.
+  app.addHook('preValidation', async (request, reply) => {
+    const at = request.body === undefined ? null : unstorableTextAt(request.body);
+    if (at !== null) return sendProblem(request, reply, problems['malformed-body'], `Text must be well-formed Unicode without NUL characters (at ${at.slice(0, 100)}).`);
+  });
+
   app.addHook('onSend', async (request, reply) => {
     const auth = request.routeOptions.config?.auth;
     reply.headers(auth && 'public' in auth && auth.public === 'console' ? CONSOLE_SECURITY_HEADERS : SECURITY_HEADERS);
@@ -110,6 +118,11 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
   installErrorHandling(app, { devErrors: opts.devErrors });
 
   await app.register(swagger, {
+    // Each operation states who may call it (and the inspector's policy), from the same declaration the auth hook reads.
+    transform: ({ schema, url, route }) => {
+      const auth = route.config?.auth;
+      return { schema: auth ? { ...schema, ...routeAccessDoc(auth, route.config?.inspect) } : schema, url };
+    },
     openapi: {
       openapi: '3.1.0',
       info: { title: 'ClubOS API', version: '0.1.0', description: 'Operations brain for unattended golf-simulator venues.' },

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError, type ProblemType, problems } from '../kernel/problems.js';
+import { storageUnavailable } from '../store/unavailable.js';
 import { sendProblem } from './problem.js';
 import { SECURITY_HEADERS } from './securityHeaders.js';
 
@@ -57,6 +58,12 @@ export function installErrorHandling(app: FastifyInstance, opts: { readonly devE
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       request.log.info({ code: error.code, statusCode: error.statusCode }, 'client error from framework');
       return sendProblem(request, reply, problems['malformed-body'], 'The request could not be processed.');
+    }
+    // The database going away is an outage the client can wait out, not a fault: 503 with Retry-After.
+    if (storageUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return sendProblem(request, reply, problems['not-ready'], 'The database is unreachable; retry shortly.');
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(request, reply, problems['internal-error'], opts.devErrors ? error.message : undefined);

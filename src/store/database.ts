@@ -52,6 +52,9 @@ async function openPostgres(url: string): Promise<Database> {
   });
   // An idle client losing its server must not crash the process; the next query reports the outage.
   pool.on('error', () => {});
+  // The same for a client that is checked out but between queries when the server goes (found by the outage
+  // fault test: it crashed the process); pg-pool discards such a client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     engine: 'postgres',

@@ -59,7 +59,8 @@ export function sameIssue(thread: ThreadCandidate, message: IncomingMessage): bo
 
 /**
  * Chooses the thread for a customer's message among that customer's threads. The most recently active
- * same-issue thread wins; any other same-issue threads are the same issue told twice and are merged into it.
+ * same-issue thread wins; other same-issue threads that also agree with it are the same issue told twice
+ * and are merged into it.
  *
  * @example
  * assignThread([open3], { location: 'Bedford', bay: 3, at }); // { kind: 'join', threadId: open3.id, merge: [] }
@@ -71,7 +72,14 @@ export function assignThread(threads: readonly ThreadCandidate[], message: Incom
     .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const [first, ...rest] = matching;
   if (first === undefined) return { kind: 'new' };
-  return { kind: 'join', threadId: first.id, merge: rest.map((t) => t.id) };
+  // "it's still broken" matches a customer's bay-2 and bay-3 threads alike: only threads that agree with the
+  // one joined (nothing known contradicts) are the same issue told twice.
+  return { kind: 'join', threadId: first.id, merge: rest.filter((t) => compatible(t, first)).map((t) => t.id) };
+}
+
+/** Two threads are compatible when no known location or bay of one contradicts the other. */
+export function compatible(a: { readonly location: string | null; readonly bay: number | null }, b: { readonly location: string | null; readonly bay: number | null }): boolean {
+  return !differs(a.location, b.location, sameText) && !differs(a.bay, b.bay, (x, y) => x === y);
 }
 
 /**

@@ -46,6 +46,9 @@ const ELSEWHERE: Readonly<Record<string, string>> = {
   'template.changed': 'venue records part 2 (declared, no writer merged yet)',
   'ticket.opened': 'venue records part 2 (declared, no writer merged yet)',
   'ticket.breached': 'venue records part 2 (declared, no writer merged yet)',
+  // Execution stage (issue #5), covered by the execution suites.
+  'suggestion.scheduled': 'test/execution/durable.test.ts (a suggestion is scheduled, then vetoed or run)',
+  'killswitch.changed': 'test/execution/acceptance.test.ts (kill switch on and off through HTTP)',
 };
 
 interface Entry {

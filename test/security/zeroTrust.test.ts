@@ -35,7 +35,8 @@ describe(`zero trust over every route on ${engine.name}`, () => {
   beforeAll(async () => {
     // This suite probes every route with wrong credentials from one address: an attack pattern by design, so the
     // adaptive rate limit (test/security/rateLimit) would tighten it; lift the quota here to test authorisation alone.
-    rt = await startRuntime(engine, { SECURITY_RATE_LIMIT_MAX: '1000000' });
+    // The webhook route exists only with a signing secret: configure one so it is enumerated too.
+    rt = await startRuntime(engine, { SECURITY_RATE_LIMIT_MAX: '1000000', OPENPHONE_WEBHOOK_SECRET: Buffer.alloc(32, 5).toString('base64') });
     admin = await setupAdmin(rt);
     viewer = await createOperator(rt, admin, 'viewer', viewerName);
     allScopes = await createKey(rt, admin, [...SCOPES]);

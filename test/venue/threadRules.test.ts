@@ -8,6 +8,7 @@ import {
   type ThreadCandidate,
   assignThread,
   canTransition,
+  compatible,
   isTimedOut,
   sameIssue,
 } from '../../src/venue/threadRules.js';
@@ -49,7 +50,10 @@ describe('thread assignment', () => {
         const matching = threads.filter((t) => sameIssue(t, m));
         expect(out.kind === 'new').toBe(matching.length === 0);
         const chosen = out.kind === 'join' ? [out.threadId, ...out.merge] : [];
-        expect(new Set(chosen)).toEqual(new Set(out.kind === 'join' ? matching.map((t) => t.id) : []));
+        const joined = threads.find((t) => t.id === (out.kind === 'join' ? out.threadId : ''));
+        // Merged = exactly the other matching threads that agree with the joined one.
+        const expectedMerge = joined === undefined ? [] : matching.filter((t) => t.id !== joined.id && compatible(t, joined)).map((t) => t.id);
+        expect(new Set(out.kind === 'join' ? out.merge : [])).toEqual(new Set(expectedMerge));
         for (const id of chosen) {
           const t = threads.find((x) => x.id === id)!;
           expect(TERMINAL_THREAD_STATES).not.toContain(t.state);
@@ -59,6 +63,12 @@ describe('thread assignment', () => {
         }
       }),
     );
+  });
+
+  it('never merges two threads about different bays, even when the message names none', () => {
+    const bay2: ThreadCandidate = { id: 'b2', state: 'open', location: 'Bedford', bay: 2, lastActivityAt: new Date(T - 10 * MIN) };
+    const bay3: ThreadCandidate = { id: 'b3', state: 'open', location: 'Bedford', bay: 3, lastActivityAt: new Date(T - 5 * MIN) };
+    expect(assignThread([bay2, bay3], { location: null, bay: null, at: new Date(T) })).toEqual({ kind: 'join', threadId: 'b3', merge: [] });
   });
 
   it('joins the most recently active matching thread (property)', () => {

@@ -170,12 +170,23 @@ for (const engine of engines) {
       expect((await threadsOf(c, dartmouth)).map((x) => x.id)).toEqual([t!.id]);
     });
 
-    it('an operator reply without a configured reply sender is refused and stores nothing', async () => {
+    it('an operator reply goes out through the default (simulated) sender and is stored; a thread without a location has no line to reply from', async () => {
       const c = customer();
       await send({ from: c, text: 'what are your hours' });
       const [t] = await threadsOf(c);
-      expectProblem(await rt.app.inject({ method: 'POST', url: `/v1/threads/${t!.id}/reply`, headers: operator.headers, payload: { text: 'We are open 24/7.' } }), 503);
-      expect((await read(t!.id)).messages.map((m) => m.direction)).toEqual(['in']);
+      const res = await rt.app.inject({ method: 'POST', url: `/v1/threads/${t!.id}/reply`, headers: operator.headers, payload: { text: 'We are open 24/7.' } });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(rt.simulator.outbox().filter((m) => m.to === c).map((m) => [m.location, m.channel, m.text])).toEqual([['Dartmouth', 'sms', 'We are open 24/7.']]);
+      expect((await read(t!.id)).messages.map((m) => [m.direction, m.text])).toEqual([
+        ['in', 'what are your hours'],
+        ['out', 'We are open 24/7.'],
+      ]);
+
+      const nowhere = customer();
+      await send({ from: nowhere, location: null, text: 'hello?' });
+      const [u] = await threadsOf(nowhere);
+      expectProblem(await rt.app.inject({ method: 'POST', url: `/v1/threads/${u!.id}/reply`, headers: operator.headers, payload: { text: 'Hi!' } }), 503);
+      expect((await read(u!.id)).messages.map((m) => m.direction)).toEqual(['in']);
     });
 
     it('bad input is a 4xx problem: unknown state, bad id, unknown body field, viewer replying', async () => {

@@ -108,7 +108,8 @@ export function ticketRoutes(deps: { tickets: TicketStore; desk: TicketDeskServi
         }
         if (!canAccessLocation(p, b.location)) return sendProblem(request, reply, problems['location-forbidden'], 'You may not open tickets for that location.');
         const actor = actorOf(p);
-        const out = await deps.desk.openAs(
+        const out = await deps.desk
+          .openAs(
           actor,
           {
             kind: b.kind,
@@ -125,7 +126,13 @@ export function ticketRoutes(deps: { tickets: TicketStore; desk: TicketDeskServi
             at: deps.clock.now(),
           },
           String(request.id),
-        );
+        )
+          // A threadId no thread has violates the foreign key: the client named a thread that does not exist.
+          .catch((err: unknown) => {
+            if ((err as { code?: unknown })?.code === '23503' && b.threadId !== undefined) return null;
+            throw err;
+          });
+        if (out === null) return sendProblem(request, reply, problems['thread-not-found'], 'No thread has that id.');
         return reply.code(out.created ? 201 : 200).send(view(out.ticket));
       },
     );

@@ -82,7 +82,9 @@ export function locationStore(db: Kysely<DB>) {
       const r = await db.selectFrom('locations').selectAll().where('openphone_number', '=', number).executeTakeFirst();
       return r ? ((await withBays([r]))[0] ?? null) : null;
     },
-    async create(name: string, input: LocationInput, now: Date): Promise<LocationCreateOutcome> {
+    async create(rawName: string, input: LocationInput, now: Date): Promise<LocationCreateOutcome> {
+      // Names are looked up trimmed: store them trimmed, or the new row cannot be read back (fuzzing found "aA ").
+      const name = rawName.trim();
       try {
         await db
           .insertInto('locations')

@@ -22,7 +22,7 @@ describe.each(engines)('security dashboard read API through HTTP ($name)', (engi
   let leaky: CreatedKey;
   beforeAll(async () => {
     // Pre-auth quota 60 per minute per address: 71 requests make a rate-limit episode and then a ban.
-    rt = await startRuntime(engine, { SECURITY_RATE_LIMIT_MAX: '20', SECURITY_RATE_LIMIT_WINDOW: '60000' });
+    rt = await startRuntime(engine, { SECURITY_RATE_LIMIT_MAX: '20', SECURITY_RATE_LIMIT_WINDOW: '60000', FEATURE_PERFORMANCE_GUARD: 'on' });
     admin = await setupAdmin(rt, '198.51.100.1');
     reader = await createKey(rt, admin, ['security:read'], { rateLimit: { points: 1000, windowMs: 60_000 } });
     const intake = await createKey(rt, admin, ['events:write']);
