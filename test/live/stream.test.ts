@@ -14,7 +14,7 @@ interface Frame {
 /** A real SSE client over a real socket: frames and heartbeat comments as they arrive. */
 async function openStream(base: string, headers: Record<string, string>) {
   // node:http rather than fetch: undici opens a spare socket after an abort that holds the server's shutdown.
-  const res = await new Promise<IncomingMessage>((resolve, reject) => get(`${base}/v1/stream`, { headers }, resolve).on('error', reject));
+  const res = await new Promise<IncomingMessage>((resolve, reject) => get(`${base}/v1/stream`, { headers: { accept: 'text/event-stream', ...headers } }, resolve).on('error', reject));
   const frames: Frame[] = [];
   let heartbeats = 0;
   let closed = false;
@@ -85,8 +85,13 @@ for (const engine of engines) {
 
     it('is for signed-in operators only', async () => {
       expectProblem(await rt.app.inject({ method: 'GET', url: '/v1/stream' }), 401);
-      const byKey = await rt.app.inject({ method: 'GET', url: '/v1/stream', headers: key.headers });
+      const byKey = await rt.app.inject({ method: 'GET', url: '/v1/stream', headers: { ...key.headers, accept: 'text/event-stream' } });
       expect(expectProblem(byKey, 403).type).toBe('/problems/principal-not-accepted');
+      // A client that does not ask for a stream (a scanner, curl) gets an answer at once instead of an endless body.
+      for (const accept of [undefined, '*/*', 'application/json']) {
+        const res = await rt.app.inject({ method: 'GET', url: '/v1/stream', headers: { ...admin.headers, ...(accept ? { accept } : {}) } });
+        expect(expectProblem(res, 406).type).toBe('/problems/not-acceptable');
+      }
     });
 
     it('pushes a message accepted through the API to a connected operator, ids and states only, without customer text', async () => {

@@ -9,6 +9,8 @@ import type { HttpApp } from '../app.js';
 import { principalOf } from '../auth.js';
 import { SECURITY_HEADERS } from '../securityHeaders.js';
 import { NoQuery } from '../schemas.js';
+import { sendProblem } from '../problem.js';
+import { problems } from '../../kernel/problems.js';
 
 export interface StreamDeps {
   readonly feed: LiveFeed;
@@ -52,6 +54,10 @@ export function streamRoutes(deps: StreamDeps) {
         const principal = principalOf(request);
         const token = request.cookies[SESSION_COOKIE];
         if (principal.kind !== 'operator' || token === undefined) throw new Error('stream reached without a session');
+        // Only a client that asks for a stream gets one (EventSource does): others would wait on it forever.
+        if (!/\btext\/event-stream\b/.test(String(request.headers.accept ?? ''))) {
+          return sendProblem(request, reply, problems['not-acceptable'], 'Send Accept: text/event-stream.');
+        }
         const lastEventId = request.headers['last-event-id'];
 
         reply.hijack();
