@@ -56,6 +56,11 @@ import { type Database, openDatabase } from './store/database.js';
 import { flagOverrideStore } from './store/flags/flagOverrides.js';
 import { migrateUp, migrationsCurrent } from './store/migrate.js';
 import { setupTokenStore } from './store/setup/setupTokens.js';
+// Operator console: the live feed, its SSE stream and the built web app.
+import { consoleRoutes, loadConsoleBundle } from './http/routes/console.js';
+import { streamRoutes } from './http/routes/stream.js';
+import { catalogueRoutes } from './http/routes/catalogue.js';
+import { fileURLToPath } from 'node:url';
 // venue records (issue 5)
 import { randomUUID } from 'node:crypto';
 import type { VenueIntegrations } from './actions/ports.js';
@@ -141,6 +146,8 @@ export interface RuntimeOverrides {
   readonly migrate?: boolean;
   /** Start the periodic tasks (serve does; tests drive them through runtime.scheduler.runAll or the task functions). */
   readonly scheduler?: boolean;
+  /** Where the built console is (default: dist/console of this package). */
+  readonly consoleDir?: string;
   /** Vendor integrations (reply senders, devices); tests pass clients pointed at fake vendor servers. */
   readonly integrations?: VenueIntegrations;
 }
@@ -327,8 +334,28 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     alarm: (r) =>
       outbox.notify({ topic: 'decision.emergency', severity: 'critical', subject: 'Emergency reported: a human must act now', body: { eventId: r.eventId, location: r.location, params: r.params } }),
     onError: (err, eventId) => logger.error({ err, eventId }, 'deciding an event failed'),
+    onProposed: (r) =>
+      feed.publish({ topic: 'decision.proposed', location: r.location, data: { eventId: r.eventId, tier: r.tier, emergency: r.emergency, decision: r.decision } }),
     execution: () => executor,
   });
+
+  // The console hears of operator answers and pattern holds as the API records them.
+  const livePipeline: DecisionPipeline = {
+    ...decisions,
+    decide: async (input) => {
+      const out = await decisions.decide(input);
+      if (out.kind === 'recorded') {
+        const location = (await events.byId(out.record.eventId))?.location ?? null;
+        feed.publish({ topic: 'decision.answered', location, data: { eventId: out.record.eventId, kind: out.record.kind, outcome: out.record.outcome } });
+      }
+      return out;
+    },
+    hold: async (key, kind, actor, reason) => {
+      const out = await decisions.hold(key, kind, actor, reason);
+      if (out.kind !== 'not_found') feed.publish({ topic: 'pattern.updated', location: null, data: { key, hold: kind } });
+      return out;
+    },
+  };
 
   // Execution (issue 5)
   const executions = executionStore(database.db);
@@ -398,7 +425,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       flagRoutes({ flags, audit, clock }),
       eventRoutes({ events, clock, onAccepted: accepted }),
       decisionRoutes({
-        pipeline: decisions,
+        pipeline: livePipeline,
         executions: {
           forEvents: (ids) => executions.forEvents(ids),
           live: async (locations) => {
@@ -417,6 +444,10 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       locationRoutes({ locations, audit, clock }),
       templateRoutes({ templates, locationExists: async (name) => (await locations.byName(name))?.name ?? null, audit, clock }),
       ticketRoutes({ tickets, desk: ticketDesk, clock }),
+      // operator console
+      catalogueRoutes(),
+      streamRoutes({ feed, sessionState: (token) => operators.sessionState(token), heartbeatMs: config.liveHeartbeatMs }),
+      consoleRoutes({ bundle: loadConsoleBundle(overrides.consoleDir ?? fileURLToPath(new URL('../dist/console/', import.meta.url))) }),
       ...(config.secrets.openPhoneWebhookSecret === null
         ? []
         : [

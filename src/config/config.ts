@@ -21,6 +21,8 @@ export interface Config {
   readonly rateLimit: { readonly windowMs: number; readonly max: number };
   /** Proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES: comma-separated IPs/CIDRs); empty = none. */
   readonly trustedProxies: readonly string[];
+  /** Heartbeat of the console's live stream (ms); the session is re-checked at each. */
+  readonly liveHeartbeatMs: number;
   readonly flags: FeatureFlags;
   /** Raw secret material; null = not configured (see config/secrets.ts for the local fallback). */
   readonly secrets: {
@@ -181,6 +183,7 @@ export function parseConfig(env: Env): Config {
       max: num(env, 'SECURITY_RATE_LIMIT_MAX', 100, 1, 1_000_000, true),
     }),
     trustedProxies: Object.freeze(trustedProxies(env)),
+    liveHeartbeatMs: num(env, 'LIVE_HEARTBEAT_MS', 15_000, 100, 300_000, true),
     flags: Object.freeze(flags),
     secrets: Object.freeze({
       apiKeyPeppers: read(env, 'API_KEY_PEPPERS') ?? null,

@@ -9,7 +9,7 @@ import { frameworkErrorHandler, installErrorHandling } from './errorHandler.js';
 import { routeAccessDoc } from './openApiAuth.js';
 import { sendProblem } from './problem.js';
 import { correlationIdFrom, requestContext } from './requestContext.js';
-import { SECURITY_HEADERS } from './securityHeaders.js';
+import { CONSOLE_SECURITY_HEADERS, SECURITY_HEADERS } from './securityHeaders.js';
 import { unstorableTextAt } from './wellFormedText.js';
 
 declare module 'fastify' {
@@ -54,7 +54,7 @@ export interface HttpAppOptions {
   readonly trustProxy?: readonly string[];
 }
 
-const OPEN_BEFORE_SETUP = new Set(['health', 'readiness', 'setup', 'docs']);
+const OPEN_BEFORE_SETUP = new Set(['health', 'readiness', 'setup', 'docs', 'console']);
 
 export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify({
@@ -104,7 +104,8 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
   });
 
   app.addHook('onSend', async (request, reply) => {
-    reply.headers(SECURITY_HEADERS);
+    const auth = request.routeOptions.config?.auth;
+    reply.headers(auth && 'public' in auth && auth.public === 'console' ? CONSOLE_SECURITY_HEADERS : SECURITY_HEADERS);
     reply.header('x-request-id', String(request.id));
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });

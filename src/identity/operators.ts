@@ -112,6 +112,9 @@ export function createOperatorService(deps: { db: Kysely<DB>; sessions: SessionS
       return { kind: 'valid', operator: op, sessionId: stored.id, csrfHash: stored.csrfHash };
     },
 
+    /** A session's state without extending it: a live stream must not keep an idle session alive. */
+    sessionState: async (token: string): Promise<SessionOutcome> => judgeSession(await sessions.load(tokenHash(token)), clock.now()),
+
     csrfMatches: (csrfHash: string, presented: string | undefined) => presented !== undefined && sameHash(csrfHash, tokenHash(presented)),
 
     logout: (sessionId: string) => sessions.revoke(sessionId, clock.now()),

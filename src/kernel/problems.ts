@@ -33,6 +33,11 @@ export const problems = define({
     status: 415,
     description: 'The Content-Type of the body is not accepted by this route.',
   },
+  'not-acceptable': {
+    title: 'Not acceptable',
+    status: 406,
+    description: 'The route answers only in a media type the Accept header does not name (the live stream needs `Accept: text/event-stream`).',
+  },
   'body-too-large': {
     title: 'Request body too large',
     status: 413,

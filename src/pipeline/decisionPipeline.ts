@@ -23,6 +23,7 @@ export interface DecisionPipelineDeps {
   readonly onError: (err: unknown, eventId: string) => void;
   /** PATTERN_CONFIDENCE_HIGH / MEDIUM / LOW: the bands auto, suggest and queue start at. */
   readonly thresholds?: Thresholds;
+  readonly onProposed?: (record: ProposalRecord) => void;
   /** The execution stage, bound after it is built (it needs the pipeline's learning in turn). */
   readonly execution?: () => ExecutionHooks | null;
 }
@@ -74,6 +75,7 @@ export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promis
       autoExecution: deps.autoExecution,
       onError: deps.onError,
       applied,
+      ...(deps.onProposed ? { onProposed: deps.onProposed } : {}),
       afterDecided: async (r) => {
         await deps.execution?.()?.proposed(r);
       },

@@ -19,6 +19,8 @@ export interface HandleEventDeps {
   /** The autoExecution flag, read per event (it can be switched at runtime). */
   readonly autoExecution: () => boolean;
   readonly onError: (err: unknown, eventId: string) => void;
+  /** Told after a proposal is committed and announced (the console's live feed). */
+  readonly onProposed?: (record: ProposalRecord) => void;
   /** After a proposal is persisted and audited: the execution stage (emergency reply, execution by tier). */
   readonly afterDecided?: (record: ProposalRecord) => Promise<void>;
   /** How long an event may stay 'received' before the sweeper assumes its handler died. */
@@ -83,6 +85,7 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
     if (outcome.kind === 'failed') deps.onError(outcome.error, outcome.eventId);
     if (outcome.kind !== 'decided') return null;
     await announce(outcome.record);
+    deps.onProposed?.(outcome.record);
     return outcome.record;
   };
 

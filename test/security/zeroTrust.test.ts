@@ -65,6 +65,8 @@ describe(`zero trust over every route on ${engine.name}`, () => {
         'POST /v1/setup',
         'POST /v1/auth/login',
         'POST /v1/security/leaked-keys',
+        'GET /',
+        'GET /assets/:file',
         // Authenticated by the vendor's HMAC signature instead of a key (replay-protected).
         'POST /v1/webhooks/openphone',
       ].sort(),

@@ -8,6 +8,9 @@ import { principalOf } from '../auth.js';
 import { sendProblem } from '../problem.js';
 import { NoQuery, Strict } from '../schemas.js';
 
+/** A custom serializer sets no content type: name it, or clients cannot tell JSON from text. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** The last verification, refreshed by the scheduler and on demand: what "verified up to N at T" shows. */
 export interface VerificationCache {
   latest(): VerificationStatus | null;
@@ -71,7 +74,7 @@ export function auditRoutes(deps: { audit: AuditLog; verification: VerificationC
         const format = request.query.format ?? 'json';
         const out = await deps.audit.exportEntries({ period: period(request.query), requestedBy: actorOf(principalOf(request)), format });
         if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit-entries.csv"').serializer(String).send(out.csv);
-        return reply.serializer(JSON.stringify).send({ entries: out.entries });
+        return reply.type(JSON_TYPE).serializer(JSON.stringify).send({ entries: out.entries });
       },
     );
 
@@ -83,14 +86,14 @@ export function auditRoutes(deps: { audit: AuditLog; verification: VerificationC
         const format = request.query.format ?? 'json';
         const out = await deps.audit.exportReport({ period: period(request.query), requestedBy: actorOf(principalOf(request)), format });
         if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="compliance-report.csv"').serializer(String).send(out.csv);
-        return reply.serializer(JSON.stringify).send(out.report);
+        return reply.type(JSON_TYPE).serializer(JSON.stringify).send(out.report);
       },
     );
 
     app.get(
       '/v1/audit/checkpoints',
       { config: { auth }, schema: { tags: ['audit'], summary: 'Signed checkpoints with the public key, for an outside party to keep', querystring: NoQuery, response: { 200: Type.Unknown() } } },
-      async (request, reply) => reply.serializer(JSON.stringify).send({ checkpoints: await deps.audit.exportCheckpoints(actorOf(principalOf(request))) }),
+      async (request, reply) => reply.type(JSON_TYPE).serializer(JSON.stringify).send({ checkpoints: await deps.audit.exportCheckpoints(actorOf(principalOf(request))) }),
     );
   };
 }

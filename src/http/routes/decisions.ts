@@ -11,7 +11,7 @@ import { principalOf } from '../auth.js';
 import { sendProblem } from '../problem.js';
 import { IdParams, IntString, NoQuery, Strict } from '../schemas.js';
 
-const Params = Strict({
+export const DecisionParamsSchema = Strict({
   location: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
   bay: Type.Optional(Type.Integer({ minimum: 0, maximum: 999 })),
   bookingId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -25,7 +25,7 @@ const DecisionName = Type.String({ pattern: '^[a-z0-9_]{1,64}$' });
 const DecisionBody = Strict({
   kind: Type.Union([Type.Literal('approve'), Type.Literal('veto'), Type.Literal('modify'), Type.Literal('decide'), Type.Literal('reject')]),
   decision: Type.Optional(DecisionName),
-  params: Type.Optional(Params),
+  params: Type.Optional(DecisionParamsSchema),
   reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
 });
 const HoldBody = Strict({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) });

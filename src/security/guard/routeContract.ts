@@ -8,7 +8,7 @@ export type Role = (typeof ROLES)[number];
 export const roleRank = (r: Role): number => ROLES.indexOf(r);
 
 /** The only reasons a route may be reachable without credentials. */
-export const PUBLIC_PURPOSES = ['health', 'readiness', 'setup', 'login', 'signed_webhook', 'docs'] as const;
+export const PUBLIC_PURPOSES = ['health', 'readiness', 'setup', 'login', 'signed_webhook', 'docs', 'console'] as const;
 export type PublicPurpose = (typeof PUBLIC_PURPOSES)[number];
 
 export type RouteAuth =

@@ -1,0 +1,206 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, type OperatorSession, createKey, login } from '../support/auth.js';
+import { engines } from '../support/databases.js';
+import type { TestRuntime } from '../support/runtime.js';
+import { BROWSER_TESTS, type BrowserRuntime, launchBrowser, shot, startServer, watchedPage } from './harness.js';
+
+const asTest = (rt: BrowserRuntime) => rt as unknown as TestRuntime;
+
+for (const engine of engines) {
+  describe.runIf(BROWSER_TESTS)(`operator console in chromium on ${engine.name}`, () => {
+    let rt: BrowserRuntime;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    let assertClean: () => Promise<void>;
+    let expectRefused: (status: number) => void;
+    let admin: OperatorSession;
+
+    beforeAll(async () => {
+      browser = await launchBrowser();
+      rt = await startServer(engine);
+      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      ({ page, assertClean, expectRefused } = await watchedPage(context));
+      page.on('dialog', (d) => void d.accept());
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await rt?.dispose();
+    });
+
+    const postEvent = async (secret: string, body: Record<string, unknown>) => {
+      const res = await fetch(`${rt.base}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { id: string }).id;
+    };
+
+    it('creates the first administrator with the one-time setup token', async () => {
+      const token = await rt.issueSetupTokenIfNeeded();
+      expect(token).not.toBeNull();
+      await page.goto(rt.base);
+      await page.getByRole('heading', { name: 'Set up ClubOS' }).waitFor();
+      await shot(page, `${engine.name}-01-setup`);
+      await page.getByLabel('Setup token').fill(token!);
+      await page.getByLabel('Administrator username').fill(ADMIN.username);
+      await page.getByLabel('Display name').fill('Ada Admin');
+      await page.getByLabel('Password').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Create administrator' }).click();
+      await page.getByRole('heading', { name: /Queue/ }).waitFor();
+      await page.getByTestId('live-status').getByText('Live').waitFor();
+      expect(await rt.issueSetupTokenIfNeeded()).toBeNull();
+      await assertClean();
+    });
+
+    it('signs out and signs in again', async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in to ClubOS' }).waitFor();
+      await page.getByLabel('Username').fill(ADMIN.username);
+      await page.getByLabel('Password').fill('not the password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').getByText(/Invalid credentials|Wrong username or password/).waitFor();
+      expectRefused(401);
+      await shot(page, `${engine.name}-02-sign-in`);
+      await page.getByLabel('Password').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: /Queue/ }).waitFor();
+      await page.getByTestId('live-status').getByText('Live').waitFor();
+      await assertClean();
+      admin = await login(asTest(rt), ADMIN.username, ADMIN.password);
+    });
+
+    it('shows a message the moment it arrives, without a reload, and renders customer text as text', async () => {
+      const key = await createKey(asTest(rt), admin, ['events:write']);
+      const hostile = '<img src=x onerror="document.title=1"> the screen in bay 2 is black';
+      const id = await postEvent(key.secret, { kind: 'message', channel: 'sms', from: '+15550100', location: 'Dartmouth', bay: 2, text: hostile });
+      const card = page.locator(`li[data-event-id="${id}"]`);
+      await card.waitFor({ timeout: 10_000 });
+      expect(await card.locator('blockquote').textContent()).toBe(hostile);
+      expect(await card.locator('img').count()).toBe(0);
+      const emergency = await postEvent(key.secret, { kind: 'message', channel: 'sms', from: '+15550101', location: 'Dartmouth', text: 'There is smoke and a fire in bay 4, help' });
+      const alarm = page.locator(`li[data-event-id="${emergency}"]`);
+      await alarm.getByText('EMERGENCY', { exact: true }).waitFor({ timeout: 10_000 });
+      // Emergencies sit on top of the queue.
+      expect(await page.locator('ul.queue > li').first().getAttribute('data-event-id')).toBe(emergency);
+      await page.getByRole('alert').getByText(/emergency needs a human now/).waitFor();
+      await shot(page, `${engine.name}-03-queue-live`);
+      await assertClean();
+    });
+
+    it('opens a thread: the message, the proposal and why, and a decision form generated from the catalogue', async () => {
+      await page.locator('ul.queue > li').nth(1).getByRole('link', { name: 'Open' }).click();
+      await page.getByRole('heading', { name: /Dartmouth/ }).waitFor();
+      await page.getByRole('heading', { name: 'Proposal' }).waitFor();
+      await shot(page, `${engine.name}-04-thread-open`);
+      await page.getByLabel('Decision').selectOption('power_cycle_tv');
+      await page.getByLabel('Bay (required)').waitFor();
+      expect(await page.getByLabel('Location (required)').inputValue()).toBe('Dartmouth');
+      expect(await page.getByLabel('Bay (required)').inputValue()).toBe('2');
+      await page.getByLabel('Reply to the customer').fill('We are on it: the screen in bay 2 will be back in a minute.');
+      await page.getByRole('button', { name: 'Send reply' }).click();
+      await page.locator('.msg.out', { hasText: 'We are on it' }).waitFor();
+      await shot(page, `${engine.name}-04-thread`);
+      await page.getByRole('button', { name: 'Decide' }).click();
+      await page.getByRole('heading', { name: /Queue/ }).waitFor();
+      await assertClean();
+    });
+
+    it('creates an API key with its secret shown once, and revokes it', async () => {
+      await page.getByRole('link', { name: 'Admin' }).click();
+      await page.getByRole('heading', { name: 'New API key' }).waitFor();
+      await page.getByLabel('Name').fill('front desk tablet');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const secret = (await page.getByTestId('new-key-secret').textContent()) ?? '';
+      expect(secret).toMatch(/^clubos_live_[A-Za-z0-9]+_[A-Za-z0-9]+$/);
+      await shot(page, `${engine.name}-05-admin-key-created`);
+      await postEvent(secret, { kind: 'message', channel: 'web', from: 'tablet', location: 'Dartmouth', text: 'printer out of paper' });
+      await page.getByRole('button', { name: 'Done' }).click();
+      expect(await page.getByTestId('new-key-secret').count()).toBe(0);
+
+      const row = page.locator('tr', { hasText: 'front desk tablet' });
+      await row.getByRole('button', { name: 'Revoke front desk tablet' }).click();
+      await row.getByText('revoked', { exact: true }).waitFor();
+      // Revocation reaches the API within a second.
+      let status = 0;
+      for (let i = 0; i < 20 && status !== 401; i++) {
+        const res = await fetch(`${rt.base}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: '{}' });
+        status = res.status;
+        if (status !== 401) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(401);
+      await shot(page, `${engine.name}-06-admin-keys`);
+      await assertClean();
+    });
+
+    it('shows a blocked injection attempt made during the test on the security dashboard', async () => {
+      const attempt = await fetch(`${rt.base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: "admin' OR '1'='1' --", password: 'x' }) });
+      expect(attempt.status).toBe(400);
+      expect(((await attempt.json()) as { type: string }).type).toBe('/problems/injection-detected');
+      await page.getByRole('link', { name: 'Security' }).click();
+      await page.getByRole('heading', { name: 'Security', exact: true }).waitFor();
+      const byKind = page.getByTestId('blocked-by-kind');
+      await byKind.getByText('sqli').waitFor();
+      expect(await byKind.locator('.count').textContent()).toBe('1');
+      await page.getByTestId('blocked-by-route').getByText('/v1/auth/login').waitFor();
+      await page.getByTestId('audit-status').waitFor();
+      await shot(page, `${engine.name}-09-security`);
+      await assertClean();
+    });
+
+    it('shows every page without console errors or CSP violations', async () => {
+      for (const [hash, heading, name] of [
+        ['#/patterns', 'Patterns', '07-patterns'],
+        ['#/metrics', 'Metrics', '08-metrics'],
+        ['#/admin/operators', 'New operator', '10-admin-operators'],
+        ['#/admin/venue', 'New location', '11-admin-locations'],
+        ['#/admin/flags', 'Kill switches', '11-admin-flags'],
+        ['#/admin/audit', 'Audit log', '12-admin-audit'],
+      ] as const) {
+        await page.goto(`${rt.base}/${hash}`);
+        await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+        await page.waitForLoadState('networkidle').catch(() => undefined);
+        await shot(page, `${engine.name}-${name}`);
+      }
+      // A kill switch set and cleared from the admin page.
+      await page.goto(`${rt.base}/#/admin/flags`);
+      await page.getByLabel('Action').selectOption('reset_trackman');
+      await page.getByLabel('Reason').fill('vendor maintenance');
+      await page.getByRole('button', { name: 'Stop it' }).click();
+      await page.locator('li.alarm', { hasText: 'reset_trackman' }).waitFor();
+      const switches = await fetch(`${rt.base}/v1/admin/kill-switches`, { headers: admin.headers });
+      expect(((await switches.json()) as { killSwitches: { name: string }[] }).killSwitches.map((k) => k.name)).toEqual(['reset_trackman']);
+      await page.getByRole('button', { name: 'Clear' }).click();
+      await page.getByText('No kill switch in force.').waitFor();
+      await page.goto(`${rt.base}/#/admin/audit`);
+      await page.getByRole('heading', { name: 'Audit log', exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Show entries' }).click();
+      await page.getByText(/\d+ entries/).waitFor();
+      await shot(page, `${engine.name}-12-admin-audit-entries`);
+      await assertClean();
+    });
+
+    it('works on a phone-sized screen: the queue fits, emergencies on top, actions reachable', async () => {
+      const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+      const w = await watchedPage(phone);
+      const p = w.page;
+      await p.goto(rt.base);
+      await p.getByLabel('Username').fill(ADMIN.username);
+      await p.getByLabel('Password').fill(ADMIN.password);
+      await p.getByRole('button', { name: 'Sign in' }).tap();
+      await p.getByRole('heading', { name: /Queue/ }).waitFor();
+      await p.locator('ul.queue > li').first().getByText('EMERGENCY', { exact: true }).waitFor();
+      const overflow = await p.evaluate(() => {
+        const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return d.scrollWidth - d.clientWidth;
+      });
+      expect(overflow).toBeLessThanOrEqual(0);
+      const approve = p.locator('ul.queue > li').nth(1).getByRole('button', { name: 'Modify' });
+      const box = (await approve.boundingBox())!;
+      expect(box.height).toBeGreaterThanOrEqual(44);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+      await shot(p, `${engine.name}-13-phone-queue`);
+      await w.assertClean();
+      await phone.close();
+    });
+  });
+}
