@@ -80,10 +80,11 @@ function Shell(props: { operator: Operator; onSignedOut: () => void }) {
         <button
           type="button"
           class="ghost"
-          onClick={async () => {
+          onClick={() => {
+            // Leave the pages first (their pending refreshes stop), then end the session.
             disconnectLive();
-            await signOut().catch(() => undefined);
             props.onSignedOut();
+            void signOut().catch(() => undefined);
           }}
         >
           Sign out

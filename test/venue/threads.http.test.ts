@@ -82,7 +82,7 @@ for (const engine of engines) {
       const eventId = await send({ from: c, text: 'door code not working' });
       const t = (await rt.venue.threads.ofEvent(eventId))!;
       const seen: string[] = [];
-      const stop = rt.feed.subscribe((m) => seen.push(`${m.topic}:${m.data.state}`));
+      const stop = rt.feed.subscribe((m) => (m.topic === 'thread.updated' ? seen.push(`${m.topic}:${m.data.state}`) : undefined));
       await rt.venue.threads.recordOutgoing(t.id, { text: 'You can book a bay here: https://book.example.com', channel: 'sms', executionId: 'ex-1', operatorId: null, at: rt.clock.now() });
       expect(await rt.venue.threads.transition(t.id, 'awaiting_operator', rt.clock.now())).toBe(true);
       expect(await rt.venue.threads.transition(t.id, 'escalated', rt.clock.now())).toBe(true);
