@@ -58,16 +58,19 @@ describe.runIf(pg !== undefined)('cross-instance learning catch-up on one Postgr
 
   it('an instance that never saw the decisions learns them from the shared history, and applies each step once', async () => {
     // Instance A learns "trackman frozen" → reset_trackman from an operator, twelve times.
+    // An hour apart: the operator's resets really run (shadow mode carries out operator decisions), and the
+    // reset guard allows two per bay per hour.
     for (let i = 0; i < 12; i++) {
-      a.clock.advance(60_000);
+      a.clock.advance(61 * 60_000);
       const id = await submit(a, `trackman frozen in bay ${(i % 4) + 1}`);
       await decide(a, id, 'reset_trackman', (i % 4) + 1);
+      await a.executor.settled();
     }
     const before = b.decisions.engine.rememberedExamples;
     expect(before).toBe(0);
     const applied = await b.decisions.catchUp.run();
-    // 12 proposals and 12 operator answers written by A.
-    expect(applied).toBe(24);
+    // 12 proposals, 12 operator answers and 12 execution outcomes written by A.
+    expect(applied).toBe(36);
     expect(b.decisions.engine.rememberedExamples).toBe(12);
     // A second run finds nothing new: nothing is learned twice.
     expect(await b.decisions.catchUp.run()).toBe(0);
@@ -76,7 +79,7 @@ describe.runIf(pg !== undefined)('cross-instance learning catch-up on one Postgr
     expect(await a.decisions.catchUp.run()).toBe(0);
     expect(a.decisions.engine.rememberedExamples).toBe(12);
 
-    a.clock.advance(60_000);
+    a.clock.advance(61 * 60_000);
     const fresh = await submit(b, 'trackman frozen in bay 2');
     expect((await proposalOf(b, fresh)).decision).toBe('reset_trackman');
   });
@@ -85,7 +88,7 @@ describe.runIf(pg !== undefined)('cross-instance learning catch-up on one Postgr
     const res = await a.app.inject({ method: 'POST', url: '/v1/patterns/reset_trackman/lock', headers: operator.headers, payload: { reason: 'tech on site' } });
     expect(res.statusCode, res.body).toBeLessThan(300);
     await b.decisions.catchUp.run();
-    a.clock.advance(60_000);
+    a.clock.advance(61 * 60_000);
     const id = await submit(b, 'trackman frozen in bay 3');
     expect(await proposalOf(b, id)).toMatchObject({ decision: 'reset_trackman', tier: 'human' });
   });
