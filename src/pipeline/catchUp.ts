@@ -18,9 +18,16 @@ export const DEFAULT_LOOKBACK = 1_000;
 export interface CatchUp {
   /** Marks a step this instance applied itself (it will not be applied again when it shows up in the history). */
   mark(key: string): void;
+  /**
+   * Takes back a mark whose step never committed (its transaction rolled back): the step will never show up
+   * in the history, so keeping the mark would only grow the map. A step already seen in the history stays.
+   */
+  forget(key: string): void;
   /** Applies the others' steps since the last run; returns how many it applied. */
   run(): Promise<number>;
   readonly cursor: number;
+  /** Marks not yet seen in the history (steps in flight); stays bounded when transactions roll back. */
+  readonly pendingMarks: number;
 }
 
 export interface CatchUpDeps {
@@ -67,6 +74,14 @@ export function createCatchUp(deps: CatchUpDeps): CatchUp {
   return {
     mark(key) {
       if (!applied.has(key)) applied.set(key, Number.POSITIVE_INFINITY);
+    },
+    forget(key) {
+      if (applied.get(key) === Number.POSITIVE_INFINITY) applied.delete(key);
+    },
+    get pendingMarks() {
+      let n = 0;
+      for (const seq of applied.values()) if (seq === Number.POSITIVE_INFINITY) n++;
+      return n;
     },
     run() {
       // One run at a time: two overlapping runs would apply the same step twice.

@@ -75,6 +75,7 @@ export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promis
       autoExecution: deps.autoExecution,
       onError: deps.onError,
       applied,
+      notApplied: (key) => catchUp.forget(key),
       ...(deps.onProposed ? { onProposed: deps.onProposed } : {}),
       afterDecided: async (r) => {
         await deps.execution?.()?.proposed(r);

@@ -3,7 +3,7 @@ import type { JsonObject } from '../audit/canonical.js';
 import type { DecisionEngine } from '../decisionMemory/engine.js';
 import { detectEmergency } from '../intake/emergency.js';
 import type { Clock } from '../kernel/clock.js';
-import { type ClaimOutcome, type Decided, type DecisionStore, type ProposalRecord, type ReceivedEvent, stepKey } from './ports.js';
+import { type ClaimOutcome, type Decided, type DecisionStore, type ProposalRecord, type ReceivedEvent, proposeStepKey, stepKey } from './ports.js';
 import { emergencyProposal, fromProposal, summaryOf } from './proposalRecord.js';
 import { toVenueEvent } from './venueEvent.js';
 
@@ -27,6 +27,8 @@ export interface HandleEventDeps {
   readonly sweepAfterMs?: number;
   /** Told the key of every history step this instance applies itself (cross-instance catch-up). */
   readonly applied?: (key: string) => void;
+  /** Takes back `applied` for a step whose transaction rolled back. */
+  readonly notApplied?: (key: string) => void;
 }
 
 export interface HandleEvent {
@@ -89,7 +91,25 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
     return outcome.record;
   };
 
-  const decide = async (eventId: string): Promise<ProposalRecord | null> => settle(await deps.store.decideOnce(eventId, propose));
+  /**
+   * Runs a claiming transaction; if it rolls back after the engine proposed, those proposal steps will never
+   * be in the history, so their catch-up marks are taken back.
+   */
+  const claiming = async <T>(run: (decide: (e: ReceivedEvent) => Decided) => Promise<T>): Promise<T> => {
+    const proposed: string[] = [];
+    try {
+      return await run((e) => {
+        const d = propose(e);
+        proposed.push(e.id);
+        return d;
+      });
+    } catch (error) {
+      for (const id of proposed) deps.notApplied?.(proposeStepKey(id));
+      throw error;
+    }
+  };
+
+  const decide = async (eventId: string): Promise<ProposalRecord | null> => settle(await claiming((d) => deps.store.decideOnce(eventId, d)));
 
   return {
     accepted(e) {
@@ -108,7 +128,7 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
     async sweep(limit = 50) {
       const before = new Date(deps.clock.now().getTime() - sweepAfterMs);
       let decided = 0;
-      for (const outcome of await deps.store.decideBacklog(before, limit, propose)) {
+      for (const outcome of await claiming((d) => deps.store.decideBacklog(before, limit, d))) {
         if ((await settle(outcome)) !== null) decided++;
       }
       return decided;

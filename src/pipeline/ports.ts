@@ -142,8 +142,11 @@ export interface SequencedStep {
  * up with the shared history applies only the others' steps.
  * @example stepKey({ kind: 'propose', event }) // 'p:<event id>'
  */
+/** The history key of an event's proposal step. */
+export const proposeStepKey = (eventId: string): string => `p:${eventId}`;
+
 export function stepKey(step: HistoryStep): string {
-  if (step.kind === 'propose') return `p:${step.event.id}`;
+  if (step.kind === 'propose') return proposeStepKey(step.event.id);
   if (step.kind === 'learn') return `l:${step.event.id}`;
   return `x:${step.event.id}:${step.decision}`;
 }
