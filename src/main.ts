@@ -26,6 +26,9 @@ import { decisionRoutes } from './http/routes/decisions.js';
 import { eventRoutes } from './http/routes/events.js';
 import { checkpointTask, retentionTask } from './jobs/auditTasks.js';
 import { flagRoutes } from './http/routes/flags.js';
+import { thresholdRoutes } from './http/routes/thresholds.js';
+import { createDecisionThresholds, type DecisionThresholds } from './pipeline/decisionThresholds.js';
+import { thresholdStore } from './store/decisions/thresholds.js';
 import { eventStore } from './store/events/events.js';
 import { type DecisionPipeline, createDecisionPipeline } from './pipeline/decisionPipeline.js';
 import { decisionStore } from './store/decisions/decisionStore.js';
@@ -128,6 +131,8 @@ export interface Runtime {
   readonly executor: Executor;
   readonly executions: ExecutionStore;
   readonly killSwitches: KillSwitchStore;
+  /** PATTERN_CONFIDENCE_* at run time: the configured values or an admin's override, applied to the engine. */
+  readonly thresholds: DecisionThresholds;
   readonly integrations: VenueIntegrations;
   /** The deterministic venue simulator (the fallback integration; its outbox shows what was "sent"). */
   readonly simulator: SimulatedVenue;
@@ -339,6 +344,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     execution: () => executor,
   });
 
+  const thresholds = await createDecisionThresholds({ store: thresholdStore(database.db), engine: decisions.engine, configured: config.pattern, audit, clock });
+
   // The console hears of operator answers and pattern holds as the API records them.
   const livePipeline: DecisionPipeline = {
     ...decisions,
@@ -402,6 +409,8 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       { name: 'decisions.sweep', everyMs: 5_000, run: () => decisions.handle.sweep() },
       // Several instances: learn what the others decided (and their operators' locks) within seconds.
       { name: 'decisions.catch-up', everyMs: 2_000, run: () => decisions.catchUp.run() },
+      // An admin's threshold change through another instance applies here within seconds.
+      { name: 'decisions.thresholds', everyMs: 5_000, run: () => thresholds.refresh() },
       { name: 'threads.timeout', everyMs: 60_000, run: venueTimeouts },
       { name: 'executions.run-due', everyMs: 1_000, run: () => runner.runDue() },
       { name: 'tickets.sla', everyMs: 30_000, run: () => ticketDesk.checkSla() },
@@ -423,6 +432,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       keyRoutes({ keys, store: keyStore, clock }),
       leakReportRoutes({ keys, clock, leakSecret: secrets.leakReportSecret }),
       flagRoutes({ flags, audit, clock }),
+      thresholdRoutes({ thresholds }),
       eventRoutes({ events, clock, onAccepted: accepted }),
       decisionRoutes({
         pipeline: livePipeline,
@@ -489,6 +499,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     executor: runner,
     executions,
     killSwitches,
+    thresholds,
     integrations,
     simulator,
     async issueSetupTokenIfNeeded() {

@@ -24,7 +24,7 @@ import {
   variantKey,
   withHold,
 } from './patterns.js';
-import { DEFAULT_POLICY, type PolicySettings, decideTier, handoffRisk } from './policy.js';
+import { DEFAULT_POLICY, type PolicySettings, type Thresholds, decideTier, handoffRisk } from './policy.js';
 import { seededRandom } from './random.js';
 import { DEFAULT_INDEX_OPTIONS, ExampleIndex, type IndexOptions, type Neighbour } from './textSimilarity.js';
 import { type MemoryEvent, type Outcome, type Proposal, type Truth, isVenueEvent } from './types.js';
@@ -110,11 +110,14 @@ export class DecisionEngine {
   private readonly pending = new Map<string, Pending>();
   private readonly hasher = new FeatureHasher();
 
+  private current: EngineSettings;
+
   constructor(
-    readonly settings: EngineSettings = DEFAULT_ENGINE_SETTINGS,
+    settings: EngineSettings = DEFAULT_ENGINE_SETTINGS,
     readonly modules: readonly PatternModule[] = [decisionModule],
     private killSwitches: KillSwitches = NO_KILL_SWITCHES,
   ) {
+    this.current = settings;
     this.internals = {
       classifier: new LinearClassifier(settings.classifier),
       index: new ExampleIndex(settings.index),
@@ -130,6 +133,15 @@ export class DecisionEngine {
 
   get rememberedExamples(): number {
     return this.internals.index.size;
+  }
+
+  get settings(): EngineSettings {
+    return this.current;
+  }
+
+  /** An operator changed the confidence thresholds: the next proposal uses them (nothing learned is lost). */
+  setThresholds(thresholds: Thresholds): void {
+    this.current = { ...this.current, policy: { ...this.current.policy, thresholds } };
   }
 
   setKillSwitches(k: KillSwitches): void {

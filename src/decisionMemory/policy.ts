@@ -16,6 +16,21 @@ export interface Thresholds {
 
 export const DEFAULT_THRESHOLDS: Thresholds = { high: 0.95, medium: 0.75, low: 0.5 };
 
+/** Why a set of thresholds is refused, by name. */
+export type ThresholdProblem = 'out_of_range' | 'not_ordered';
+
+/**
+ * Thresholds an operator may set: each in (0, 1], strictly ordered low < medium < high, so every band exists
+ * and "auto" is never reachable below "suggest".
+ * @example checkThresholds({ high: 0.9, medium: 0.95, low: 0.5 }) // { ok: false, problem: 'not_ordered' }
+ */
+export function checkThresholds(t: Thresholds): { readonly ok: true; readonly thresholds: Thresholds } | { readonly ok: false; readonly problem: ThresholdProblem } {
+  const values = [t.low, t.medium, t.high];
+  if (values.some((v) => !Number.isFinite(v) || v <= 0 || v > 1)) return { ok: false, problem: 'out_of_range' };
+  if (!(t.low < t.medium && t.medium < t.high)) return { ok: false, problem: 'not_ordered' };
+  return { ok: true, thresholds: { high: t.high, medium: t.medium, low: t.low } };
+}
+
 export interface PolicySettings {
   readonly thresholds: Thresholds;
   /** Lower bound a pattern's suggest-band record needs before a suggestion may execute by timeout. */

@@ -169,6 +169,11 @@ export const problems = define({
     description: 'The proposal already executed (or is executing): a veto or rejection can no longer stop it. Nothing was recorded.',
   },
   'execution-not-found': { title: 'Execution not found', status: 404, description: 'No execution has that id (or it is in a location you may not see).' },
+  'thresholds-invalid': {
+    title: 'Thresholds refused',
+    status: 400,
+    description: 'Confidence thresholds must each be in (0, 1] and strictly ordered low < medium < high. Nothing was changed.',
+  },
   'kill-switch-not-found': { title: 'Kill switch not set', status: 404, description: 'No kill switch of that kind and name is set.' },
   // venue records (locations, bookings, threads, templates, tickets, the OpenPhone webhook)
   'location-not-found': { title: 'Location not found', status: 404, description: 'No location has that name (or you may not see it).' },

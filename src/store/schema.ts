@@ -392,11 +392,22 @@ export interface KillSwitchesTable {
   at: Date;
 }
 
+export interface DecisionThresholdsTable {
+  id: number;
+  high: number;
+  medium: number;
+  low: number;
+  updated_by: string;
+  updated_at: Date;
+}
+
 export interface DB {
   // execution (0009)
   executions: ExecutionsTable;
   circuit_breakers: CircuitBreakersTable;
   kill_switches: KillSwitchesTable;
+  // thresholds (0010)
+  decision_thresholds: DecisionThresholdsTable;
   // venue (0008)
   locations: LocationsTable;
   bays: BaysTable;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, type PolicyInput, bandFor, decideTier, stricter } from '../../src/decisionMemory/policy.js';
+import { DEFAULT_POLICY, type PolicyInput, bandFor, checkThresholds, decideTier, stricter } from '../../src/decisionMemory/policy.js';
 import { EXECUTION_TIERS, TIERS } from '../../src/venue/types.js';
 
 const base: PolicyInput = {
@@ -94,5 +94,43 @@ describe('tier policy', () => {
   it('orders tiers by strictness', () => {
     expect(stricter('auto', 'queue')).toBe('queue');
     expect(stricter('escalate', 'suggest')).toBe('escalate');
+  });
+});
+
+describe('checkThresholds (what an admin may set at run time)', () => {
+  const t = fc.double({ min: -1, max: 2, noNaN: false });
+
+  it('accepts exactly the thresholds in (0, 1] that are strictly ordered, and every band is then reachable', () => {
+    fc.assert(
+      fc.property(t, t, t, (high, medium, low) => {
+        const out = checkThresholds({ high, medium, low });
+        const valid = [high, medium, low].every((v) => Number.isFinite(v) && v > 0 && v <= 1) && low < medium && medium < high;
+        expect(out.ok).toBe(valid);
+      }),
+    );
+  });
+
+  it('a refused set names why: out of range before order', () => {
+    expect(checkThresholds({ high: 1.2, medium: 0.5, low: 0.7 })).toEqual({ ok: false, problem: 'out_of_range' });
+    expect(checkThresholds({ high: 0.9, medium: 0.9, low: 0.5 })).toEqual({ ok: false, problem: 'not_ordered' });
+    expect(checkThresholds({ high: Number.NaN, medium: 0.8, low: 0.5 })).toEqual({ ok: false, problem: 'out_of_range' });
+  });
+
+  it('with accepted thresholds each band holds exactly the confidences between its bounds', () => {
+    const ordered = fc
+      .uniqueArray(fc.double({ min: 0.001, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 })
+      .map((v) => [...v].sort((a, b) => a - b))
+      .map(([low, medium, high]) => ({ low: low!, medium: medium!, high: high! }));
+    fc.assert(
+      fc.property(ordered, fc.double({ min: 0, max: 1, noNaN: true }), (th, c) => {
+        const out = checkThresholds(th);
+        expect(out.ok).toBe(true);
+        const band = bandFor(c, th);
+        expect(band === 'auto').toBe(c >= th.high);
+        expect(band === 'suggest').toBe(c >= th.medium && c < th.high);
+        expect(band === 'queue').toBe(c >= th.low && c < th.medium);
+        expect(band === 'human').toBe(c < th.low);
+      }),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { FEATURE_FLAGS } from '../../config/flags.js';
+import type { ThresholdsView } from '../../pipeline/decisionThresholds.js';
 import { SCOPES } from '../../security/apiKeys/scopes.js';
 import { api, describeError } from '../api.js';
 import { useResource } from '../hooks.js';
@@ -32,7 +33,7 @@ const TABS = [
   { href: '#/admin', label: 'API keys' },
   { href: '#/admin/operators', label: 'Operators' },
   { href: '#/admin/venue', label: 'Locations' },
-  { href: '#/admin/flags', label: 'Flags & kill switches' },
+  { href: '#/admin/flags', label: 'Flags, thresholds & kill switches' },
   { href: '#/admin/audit', label: 'Audit log' },
 ] as const;
 
@@ -416,6 +417,75 @@ function FlagsPanel() {
   );
 }
 
+const BANDS = [
+  { key: 'high', label: 'Auto at or above (PATTERN_CONFIDENCE_HIGH)' },
+  { key: 'medium', label: 'Suggest at or above (PATTERN_CONFIDENCE_MEDIUM)' },
+  { key: 'low', label: 'Approval queue at or above (PATTERN_CONFIDENCE_LOW)' },
+] as const;
+type Band = (typeof BANDS)[number]['key'];
+
+/** The confidence thresholds in force for every instance: an admin may tighten or loosen them, or go back to the configured ones. */
+function ThresholdsPanel() {
+  const view = useResource(() => api<ThresholdsView>('GET', '/v1/admin/thresholds'), []);
+  const [draft, setDraft] = useState<Partial<Record<Band, string>>>({});
+  const [error, setError] = useState<string | null>(null);
+  const shown = (b: Band): string => draft[b] ?? (view.data ? String(view.data.effective[b]) : '');
+  const save = async (method: 'PUT' | 'DELETE') => {
+    setError(null);
+    try {
+      await api(method, '/v1/admin/thresholds', method === 'PUT' ? { high: Number(shown('high')), medium: Number(shown('medium')), low: Number(shown('low')) } : undefined);
+      setDraft({});
+    } catch (err) {
+      setError(describeError(err));
+    }
+    view.reload();
+  };
+  return (
+    <form
+      class="card"
+      aria-labelledby="thresholds-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save('PUT');
+      }}
+    >
+      <h2 id="thresholds-title">Confidence thresholds</h2>
+      {view.data && (
+        <p class="muted">
+          {view.data.source === 'override'
+            ? `Set by an admin${view.data.updatedAt ? ` on ${when(view.data.updatedAt)}` : ''}; configured: auto ${view.data.configured.high}, suggest ${view.data.configured.medium}, queue ${view.data.configured.low}.`
+            : 'The configured values (environment) are in force.'}{' '}
+          Money, booking changes, reboots, unlocks without a booking and emergencies are never automated, whatever these say.
+        </p>
+      )}
+      {BANDS.map((b) => (
+        <div class="field" key={b.key}>
+          <label for={`threshold-${b.key}`}>{b.label}</label>
+          <input
+            id={`threshold-${b.key}`}
+            type="number"
+            inputMode="decimal"
+            min="0.01"
+            max="1"
+            step="0.01"
+            required
+            value={shown(b.key)}
+            disabled={!view.data}
+            onInput={(e) => setDraft((d) => ({ ...d, [b.key]: (e.currentTarget as HTMLInputElement).value }))}
+          />
+        </div>
+      ))}
+      <ErrorLine error={error ?? view.error} />
+      <button type="submit" class="primary" disabled={!view.data}>
+        Save thresholds
+      </button>{' '}
+      <button type="button" disabled={view.data?.source !== 'override'} onClick={() => void save('DELETE')}>
+        Back to configured
+      </button>
+    </form>
+  );
+}
+
 export function AdminPage(props: { operator: Operator; route: string }) {
   const tab = TABS.find((t) => `#${props.route}` === t.href) ?? TABS[0];
   return (
@@ -434,6 +504,7 @@ export function AdminPage(props: { operator: Operator; route: string }) {
       {tab.href === '#/admin/flags' && (
         <>
           <KillSwitchPanel />
+          <ThresholdsPanel />
           <FlagsPanel />
         </>
       )}
