@@ -381,6 +381,9 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     clock,
     logger,
     autoExecution,
+    notifyTeam: async (n) => {
+      await outbox.notify({ topic: 'decision.handoff', severity: 'warning', subject: n.subject, body: n.body });
+    },
     settings: {
       ...DEFAULT_EXECUTOR_SETTINGS,
       suggestionTimeoutMs: config.execution.suggestionTimeoutMs,

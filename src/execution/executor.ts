@@ -73,6 +73,11 @@ export interface ExecutorDeps {
   readonly logger: Logger;
   readonly autoExecution: () => boolean;
   readonly settings: ExecutorSettings;
+  /**
+   * The durable, retried channel (the notification outbox): a handoff whose team alert could not be delivered
+   * (no alerter, a failure, no answer) is queued there, so a human is reached even when Slack is down.
+   */
+  readonly notifyTeam?: (n: { readonly subject: string; readonly body: JsonObject }) => Promise<void>;
 }
 
 export type Actor = { readonly type: 'operator' | 'api_key'; readonly id: string };
@@ -473,9 +478,16 @@ export function createExecutor(deps: ExecutorDeps) {
     const location = r.location ?? r.params.location ?? event.location ?? undefined;
     const alerter = deps.integrations.team(location);
     await escalateThread(event.id);
-    if (alerter === undefined) return;
     const text = `${r.decision?.replace(/_/g, ' ')} at ${location ?? 'unknown location'}${r.params.bay !== undefined ? ` bay ${r.params.bay}` : ''}: a human is needed (event ${event.id})`;
-    await guarded(alerter.id, true, (signal, deadline) => alerter.alert({ text, ...(location !== undefined ? { location } : {}), idempotencyKey: `${event.id}:handoff`, deadline }, { clock, signal }));
+    const result =
+      alerter === undefined
+        ? null
+        : await guarded(alerter.id, true, (signal, deadline) => alerter.alert({ text, ...(location !== undefined ? { location } : {}), idempotencyKey: `${event.id}:handoff`, deadline }, { clock, signal }));
+    if (result?.outcome === 'succeeded' || deps.notifyTeam === undefined) return;
+    await deps.notifyTeam({
+      subject: text,
+      body: { eventId: event.id, decision: r.decision, location: location ?? null, bay: r.params.bay ?? null, alert: result === null ? 'no team alerter' : `${result.outcome}: ${result.detail}` },
+    });
   };
 
   /**
