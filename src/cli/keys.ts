@@ -35,14 +35,14 @@ export const keys: CliCommand = async (args, io) => {
           { name, scopes: scopes as Scope[], ownerId: null, cidrs, ...(locations ? { locations } : {}), expiresAt: expires ? new Date(expires) : null },
           cliActor(),
         );
-        const view = keyView(created.record, rt.keys.lifecycle(created.record));
+        const view = keyView(created.record, rt.keys.lifecycle(created.record), rt.clock.now());
         report(io, json, [`created ${view.id} (${view.prefix}…), expires ${view.expiresAt}`, 'the secret, shown once:', `  ${created.secret}`], { key: created.secret, record: view });
         return 0;
       });
     }
     case 'list':
       return withRuntime(async (rt) => {
-        const views = (await rt.keys.list()).map((k) => keyView(k, rt.keys.lifecycle(k)));
+        const views = (await rt.keys.list()).map((k) => keyView(k, rt.keys.lifecycle(k), rt.clock.now()));
         report(
           io,
           json,
@@ -67,7 +67,7 @@ export const keys: CliCommand = async (args, io) => {
             io.err(`clubos keys: key ${id} cannot be rotated in state ${rt.keys.lifecycle(k)}`);
             return 1;
           }
-          const view = keyView(next.record, rt.keys.lifecycle(next.record));
+          const view = keyView(next.record, rt.keys.lifecycle(next.record), rt.clock.now());
           report(io, json, [`rotated ${id} → ${view.id}; the old key works until ${(await rt.keys.byId(id))?.graceEndsAt?.toISOString()}`, 'the new secret, shown once:', `  ${next.secret}`], {
             key: next.secret,
             record: view,
@@ -75,7 +75,7 @@ export const keys: CliCommand = async (args, io) => {
           return 0;
         }
         const revoked = await rt.keys.revoke(k, cliActor());
-        report(io, json, [`revoked ${id}`], { record: revoked ? keyView(revoked, rt.keys.lifecycle(revoked)) : null });
+        report(io, json, [`revoked ${id}`], { record: revoked ? keyView(revoked, rt.keys.lifecycle(revoked), rt.clock.now()) : null });
         return 0;
       });
     }

@@ -75,6 +75,21 @@ for (const engine of engines) {
       expect(state.record.limitMultiplier).toBeLessThan(1);
     });
 
+    it('shows the limit multiplier in force: a tightened key\'s cap lifts in the view once its risk decays', async () => {
+      const k = await createKey(rt, admin, ['events:write']);
+      await rt.app.inject({ method: 'POST', url: `/v1/events?api_key=${k.secret}`, headers: k.headers, payload: sampleEvent });
+      const tightened = await keyState(rt, admin, k.id);
+      expect(tightened.record.limitMultiplier).toBe(0.25);
+      expect(tightened.record.riskScore).toBeGreaterThanOrEqual(50);
+      // Eight hours at a 24 h half-life take any score under 60 below the tightening threshold (50).
+      rt.clock.advance(8 * 3_600_000);
+      const later = await keyState(rt, admin, k.id);
+      expect(later.record.riskScore).toBeLessThan(50);
+      expect(later.record.limitMultiplier).toBe(1);
+      const listed = (await rt.app.inject({ method: 'GET', url: '/v1/keys', headers: admin.headers })).json() as Array<{ id: string; limitMultiplier: number }>;
+      expect(listed.find((x) => x.id === k.id)?.limitMultiplier).toBe(1);
+    });
+
     it('answers revoked and suspended keys with their own problem types, and reinstates a suspended one', async () => {
       const k = await createKey(rt, admin, ['events:write']);
       const s = await rt.app.inject({ method: 'POST', url: `/v1/keys/${k.id}/suspend`, headers: admin.headers, payload: { reason: 'investigating' } });

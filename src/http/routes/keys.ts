@@ -7,6 +7,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { problems } from '../../kernel/problems.js';
 import type { ApiKeyRecord } from '../../security/apiKeys/key.js';
 import { isCidr } from '../../security/apiKeys/network.js';
+import { currentLimitMultiplier, decayedScore } from '../../security/apiKeys/risk.js';
 import { SCOPES, type Scope } from '../../security/apiKeys/scopes.js';
 import type { ApiKeyStore } from '../../store/identity/apiKeys.js';
 import type { HttpApp } from '../app.js';
@@ -39,7 +40,8 @@ const KeyView = Type.Object({
   lastUsedIp: Type.Union([Type.String(), Type.Null()]),
 });
 
-export function keyView(k: ApiKeyRecord, lifecycle: string) {
+/** A key as operators see it: the risk score decayed to `now`, and the limit multiplier in force now (a tightened key's cap lifts once its risk decays). */
+export function keyView(k: ApiKeyRecord, lifecycle: string, now: Date) {
   return {
     id: k.id,
     familyId: k.familyId,
@@ -57,8 +59,8 @@ export function keyView(k: ApiKeyRecord, lifecycle: string) {
     successorId: k.successorId,
     revokedReason: k.revokedReason,
     suspendedReason: k.suspendedReason,
-    riskScore: Math.round(k.riskScore * 10) / 10,
-    limitMultiplier: k.limitMultiplier,
+    riskScore: Math.round(decayedScore(k.riskScore, k.riskAt, now) * 10) / 10,
+    limitMultiplier: currentLimitMultiplier(k.riskScore, k.riskAt, k.limitMultiplier, now),
     lastUsedAt: iso(k.lastUsedAt),
     lastUsedIp: k.lastUsedIp,
   };
@@ -88,7 +90,7 @@ export function keyRoutes(deps: { keys: KeyManager; store: ApiKeyStore; clock: C
     app.get(
       '/v1/keys',
       { config: { auth: { operator: 'admin' } }, schema: { tags: ['keys'], summary: 'List API keys', querystring: NoQuery, response: { 200: Type.Array(KeyView) } } },
-      async () => (await store.list()).map((k) => keyView(k, keys.lifecycle(k))),
+      async () => (await store.list()).map((k) => keyView(k, keys.lifecycle(k), deps.clock.now())),
     );
 
     app.post(
@@ -130,7 +132,7 @@ export function keyRoutes(deps: { keys: KeyManager; store: ApiKeyStore; clock: C
           },
           actor(request),
         );
-        return reply.code(201).send({ key: created.secret, record: keyView(created.record, keys.lifecycle(created.record)) });
+        return reply.code(201).send({ key: created.secret, record: keyView(created.record, keys.lifecycle(created.record), deps.clock.now()) });
       },
     );
 
@@ -156,7 +158,7 @@ export function keyRoutes(deps: { keys: KeyManager; store: ApiKeyStore; clock: C
         const rotatedAt = rotations.find((r) => r.from_key_id === k.id)?.rotated_at ?? null;
         const inGrace = rotatedAt !== null ? clients.filter((c) => c.lastSeenAt >= rotatedAt) : [];
         return {
-          record: keyView(k, keys.lifecycle(k)),
+          record: keyView(k, keys.lifecycle(k), deps.clock.now()),
           hourly: usage.map((u) => ({ hour: u.hour.toISOString(), route: u.route, outcome: u.outcome, count: u.count })),
           daily: dailyTotals(usage),
           clients: clients.map((c) => ({ ip: c.ip, prefix: c.prefix, firstSeenAt: c.firstSeenAt.toISOString(), lastSeenAt: c.lastSeenAt.toISOString(), requests: c.requests })),
@@ -180,8 +182,8 @@ export function keyRoutes(deps: { keys: KeyManager; store: ApiKeyStore; clock: C
           if (!k) return sendProblem(request, reply, problems['key-not-found'], 'No such key.');
           const out = (await act(k, request.body as Record<string, unknown>, actor(request))) as ApiKeyRecord | { secret: string; record: ApiKeyRecord } | null;
           if (out === null) return sendProblem(request, reply, problems['key-state-conflict'], `The key cannot be ${verb === 'reinstate' ? 'reinstated' : `${verb}d`} in its current state (${keys.lifecycle(k)}).`);
-          if ('secret' in out) return { key: out.secret, record: keyView(out.record, keys.lifecycle(out.record)) };
-          return { record: keyView(out, keys.lifecycle(out)) };
+          if ('secret' in out) return { key: out.secret, record: keyView(out.record, keys.lifecycle(out.record), deps.clock.now()) };
+          return { record: keyView(out, keys.lifecycle(out), deps.clock.now()) };
         },
       );
     };
