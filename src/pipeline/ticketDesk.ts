@@ -3,8 +3,7 @@ import type { AuditLog } from '../audit/auditLog.js';
 import type { Clock } from '../kernel/clock.js';
 import type { LiveFeed } from '../live/feed.js';
 import type { Notification } from '../notifications/outbox.js';
-import type { TicketOpenInput, TicketRecord } from '../store/venue/tickets.js';
-import type { TicketDesk } from '../venue/ports.js';
+import type { TicketDesk, TicketOpenInput, TicketRecord } from '../venue/ports.js';
 import { BREACH_SEVERITY, SLA_RESPONSE_MINUTES } from '../venue/ticketSla.js';
 
 /** The ticket verbs the desk uses (store/venue/tickets.ts). */

@@ -1,3 +1,4 @@
+import type { TicketState } from './ticketSla.js';
 import type { Booking } from './types.js';
 
 /**
@@ -74,3 +75,27 @@ export interface TicketDesk {
     readonly at: Date;
   }): Promise<{ readonly id: string }>;
 }
+
+/** A ticket as stored: its SLA clock and who opened it. */
+export interface TicketRecord {
+  readonly id: string;
+  readonly kind: TicketKind;
+  readonly priority: TicketPriority;
+  readonly state: TicketState;
+  readonly location: string | null;
+  readonly bay: number | null;
+  readonly title: string;
+  readonly body: string;
+  readonly threadId: string | null;
+  readonly eventId: string | null;
+  readonly idempotencyKey: string;
+  readonly openedBy: string;
+  readonly slaResponseDue: Date;
+  readonly slaBreachedAt: Date | null;
+  readonly respondedAt: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly resolvedAt: Date | null;
+}
+
+export type TicketOpenInput = Parameters<TicketDesk['open']>[0] & { readonly body?: string; readonly openedBy?: string };

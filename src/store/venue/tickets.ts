@@ -1,30 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { TicketDesk, TicketKind, TicketPriority } from '../../venue/ports.js';
+import type { TicketKind, TicketOpenInput, TicketPriority, TicketRecord } from '../../venue/ports.js';
+
+export type { TicketOpenInput, TicketRecord };
 import { type TicketState, canMoveTicket, responseDue } from '../../venue/ticketSla.js';
 import type { DB, TicketsTable } from '../schema.js';
-
-export interface TicketRecord {
-  readonly id: string;
-  readonly kind: TicketKind;
-  readonly priority: TicketPriority;
-  readonly state: TicketState;
-  readonly location: string | null;
-  readonly bay: number | null;
-  readonly title: string;
-  readonly body: string;
-  readonly threadId: string | null;
-  readonly eventId: string | null;
-  readonly idempotencyKey: string;
-  readonly openedBy: string;
-  readonly slaResponseDue: Date;
-  readonly slaBreachedAt: Date | null;
-  readonly respondedAt: Date | null;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-  readonly resolvedAt: Date | null;
-}
-
-export type TicketOpenInput = Parameters<TicketDesk['open']>[0] & { readonly body?: string; readonly openedBy?: string };
 
 export type TicketMove = { readonly kind: 'moved'; readonly ticket: TicketRecord; readonly from: TicketState } | { readonly kind: 'not_found' } | { readonly kind: 'not_allowed'; readonly state: TicketState };
 
