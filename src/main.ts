@@ -27,6 +27,7 @@ import { eventRoutes } from './http/routes/events.js';
 import { checkpointTask, retentionTask } from './jobs/auditTasks.js';
 import { flagRoutes } from './http/routes/flags.js';
 import { thresholdRoutes } from './http/routes/thresholds.js';
+import { integrationRoutes } from './http/routes/integrations.js';
 import { createDecisionThresholds, type DecisionThresholds } from './pipeline/decisionThresholds.js';
 import { thresholdStore } from './store/decisions/thresholds.js';
 import { eventStore } from './store/events/events.js';
@@ -368,9 +369,10 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   const executions = executionStore(database.db);
   const killSwitches = killSwitchStore(database.db);
   const autoExecution = () => flags.get('autoExecution');
+  const breakers = breakerStore(database.db);
   executor = createExecutor({
     store: executions,
-    breakers: breakerStore(database.db),
+    breakers,
     killSwitches,
     integrations,
     venue: { bookings: bookingDirectory(database.db), threads: threadPort, messages: threadPort, templates, tickets: ticketDesk },
@@ -455,6 +457,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       // execution
       executionRoutes({ store: executions, killSwitches, audit, clock }),
       locationRoutes({ locations, audit, clock }),
+      integrationRoutes({ integrations, breakers, locations }),
       templateRoutes({ templates, locationExists: async (name) => (await locations.byName(name))?.name ?? null, audit, clock }),
       ticketRoutes({ tickets, desk: ticketDesk, clock }),
       // operator console

@@ -104,6 +104,14 @@ export interface BreakerStore {
   admit(integrationId: string, policy: BreakerPolicy, now: Date): Promise<BreakerVerdict>;
   record(integrationId: string, policy: BreakerPolicy, result: CommandResult, now: Date): Promise<BreakerState>;
   state(integrationId: string): Promise<BreakerState>;
+  /** Every integration that has a breaker row (it was called at least once), for the admin view. */
+  list(): Promise<readonly BreakerRow[]>;
+}
+
+export interface BreakerRow {
+  readonly integrationId: string;
+  readonly state: BreakerState;
+  readonly updatedAt: Date;
 }
 
 export const KILL_SWITCH_KINDS = ['action', 'location'] as const;

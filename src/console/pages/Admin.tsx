@@ -33,6 +33,7 @@ const TABS = [
   { href: '#/admin', label: 'API keys' },
   { href: '#/admin/operators', label: 'Operators' },
   { href: '#/admin/venue', label: 'Locations' },
+  { href: '#/admin/integrations', label: 'Integrations' },
   { href: '#/admin/flags', label: 'Flags, thresholds & kill switches' },
   { href: '#/admin/audit', label: 'Audit log' },
 ] as const;
@@ -417,6 +418,62 @@ function FlagsPanel() {
   );
 }
 
+interface IntegrationsView {
+  readonly locations: readonly { location: string; routes: readonly { action: string; bay: number | null; integration: string | null }[] }[];
+  readonly breakers: readonly { integrationId: string; status: 'closed' | 'open' | 'half_open'; failures: number; since: string | null; updatedAt: string }[];
+}
+
+/** Breaker states drawn with the console's existing state colours: closed is healthy, half-open is on trial. */
+const BREAKER_CLASS = { closed: 'state-active', half_open: 'state-rotating', open: 'state-suspended' } as const;
+const BREAKER_LABEL = { closed: 'working', half_open: 'on trial', open: 'circuit open' } as const;
+
+/** Which integration carries out each action at each location and bay, and whether its circuit is open. */
+function IntegrationsPanel() {
+  const view = useResource(() => api<IntegrationsView>('GET', '/v1/admin/integrations'), [], ['execution.updated']);
+  const breaker = (id: string | null) => (id === null ? undefined : view.data?.breakers.find((b) => b.integrationId === id));
+  return (
+    <section class="card" aria-labelledby="integrations-title">
+      <h2 id="integrations-title">Integrations</h2>
+      <p class="muted">What the executor would call for each action. "Not configured" means such an action fails and goes to a human.</p>
+      <ErrorLine error={view.error} />
+      {(view.data?.locations ?? []).map((l) => (
+        <div class="scroll" key={l.location}>
+          <table>
+            <caption>{l.location}</caption>
+            <thead>
+              <tr>
+                <th scope="col">action</th>
+                <th scope="col">bay</th>
+                <th scope="col">integration</th>
+              </tr>
+            </thead>
+            <tbody>
+              {l.routes.map((r) => {
+                const b = breaker(r.integration);
+                return (
+                  <tr key={`${r.action}-${r.bay ?? ''}`}>
+                    <th scope="row">{r.action.replace(/_/g, ' ')}</th>
+                    <td>{r.bay ?? 'all'}</td>
+                    <td>
+                      {r.integration ?? <span class="risky">not configured</span>}
+                      {b && (
+                        <span class={`state ${BREAKER_CLASS[b.status]}`} title={b.since ? `since ${when(b.since)}` : undefined}>
+                          {BREAKER_LABEL[b.status]}
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ))}
+      {view.data && view.data.locations.length === 0 && <p>No locations yet: add one under Locations.</p>}
+    </section>
+  );
+}
+
 const BANDS = [
   { key: 'high', label: 'Auto at or above (PATTERN_CONFIDENCE_HIGH)' },
   { key: 'medium', label: 'Suggest at or above (PATTERN_CONFIDENCE_MEDIUM)' },
@@ -501,6 +558,7 @@ export function AdminPage(props: { operator: Operator; route: string }) {
       {tab.href === '#/admin' && <KeysPanel />}
       {tab.href === '#/admin/operators' && <OperatorsPanel me={props.operator} />}
       {tab.href === '#/admin/venue' && <VenuePanel />}
+      {tab.href === '#/admin/integrations' && <IntegrationsPanel />}
       {tab.href === '#/admin/flags' && (
         <>
           <KillSwitchPanel />

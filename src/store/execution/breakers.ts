@@ -56,5 +56,9 @@ export function breakerStore(db: Kysely<DB>): BreakerStore {
     async state(id) {
       return toState(await db.selectFrom('circuit_breakers').selectAll().where('integration_id', '=', id).executeTakeFirst());
     },
+    async list() {
+      const rows = await db.selectFrom('circuit_breakers').selectAll().orderBy('integration_id').execute();
+      return rows.map((r) => ({ integrationId: r.integration_id, state: toState(r), updatedAt: r.updated_at }));
+    },
   };
 }

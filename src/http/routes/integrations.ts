@@ -1,0 +1,63 @@
+import { Type } from 'typebox';
+import type { VenueIntegrations } from '../../actions/ports.js';
+import type { BreakerStore } from '../../execution/ports.js';
+import { routingTable } from '../../integrations/routing.js';
+import type { LocationStore } from '../../store/venue/locations.js';
+import type { HttpApp } from '../app.js';
+import { principalOf } from '../auth.js';
+import { NoQuery } from '../schemas.js';
+
+const Route = Type.Object({ action: Type.String(), bay: Type.Union([Type.Integer(), Type.Null()]), integration: Type.Union([Type.String(), Type.Null()]) });
+const Breaker = Type.Object({
+  integrationId: Type.String(),
+  status: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half_open')]),
+  failures: Type.Integer(),
+  since: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+const IntegrationsView = Type.Object({
+  locations: Type.Array(Type.Object({ location: Type.String(), routes: Type.Array(Route) })),
+  breakers: Type.Array(Breaker),
+});
+
+/**
+ * Which integration serves each action at each of the caller's locations (asked of the executor's own
+ * lookup), and every integration's circuit breaker: an operator sees at once that "projector on" at
+ * Dartmouth goes to BenQ and that BenQ's breaker is open. No secret is ever part of it.
+ */
+export function integrationRoutes(deps: { integrations: VenueIntegrations; breakers: BreakerStore; locations: LocationStore }) {
+  return (app: HttpApp) => {
+    app.get(
+      '/v1/admin/integrations',
+      {
+        config: { auth: { operator: 'supervisor' } },
+        schema: { tags: ['admin'], summary: 'Integration routing per location and bay, and circuit breaker states', querystring: NoQuery, response: { 200: IntegrationsView } },
+      },
+      async (request) => {
+        const visible = await deps.locations.list(principalOf(request).locations);
+        const locations = routingTable(
+          deps.integrations,
+          visible.map((l) => ({ name: l.name, bays: l.bays.length > 0 ? l.bays.map((b) => b.number) : Array.from({ length: l.bayCount }, (_, i) => i + 1) })),
+        );
+        const used = new Set(locations.flatMap((l) => l.routes.map((r) => r.integration)));
+        const breakers = (await deps.breakers.list())
+          .filter((b) => used.has(b.integrationId))
+          .map((b) => ({
+            integrationId: b.integrationId,
+            status: b.state.status,
+            failures: b.state.status === 'closed' ? b.state.failures : 0,
+            since:
+              b.state.status === 'open'
+                ? new Date(b.state.openedAt).toISOString()
+                : b.state.status === 'half_open'
+                  ? new Date(b.state.probeStartedAt).toISOString()
+                  : b.state.firstFailureAt === null
+                    ? null
+                    : new Date(b.state.firstFailureAt).toISOString(),
+            updatedAt: b.updatedAt.toISOString(),
+          }));
+        return { locations: locations.map((l) => ({ location: l.location, routes: [...l.routes] })), breakers };
+      },
+    );
+  };
+}
