@@ -33,6 +33,7 @@ import { thresholdStore } from './store/decisions/thresholds.js';
 import { eventStore } from './store/events/events.js';
 import { type DecisionPipeline, createDecisionPipeline } from './pipeline/decisionPipeline.js';
 import { decisionStore } from './store/decisions/decisionStore.js';
+import { metricRows } from './store/decisions/metricRows.js';
 import { identityRoutes } from './http/routes/identity.js';
 import { keyRoutes, leakReportRoutes } from './http/routes/keys.js';
 import { createKeyCache } from './identity/keyCache.js';
@@ -448,6 +449,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
             return { on: autoExecution(), figures: liveFigures(summary.rows, summary.proposals) };
           },
         },
+        series: { reader: metricRows(database.db), autoExecution, clock },
       }),
       auditRoutes({ audit, verification, clock }),
       securityRoutes({ reader: securityDashboardStore(database.db), verification, clock }),

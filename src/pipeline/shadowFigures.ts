@@ -15,6 +15,8 @@ export interface ShadowFigures {
   readonly wouldAutomateRate: number;
   /** Answered proposals whose decision and parameters the operator confirmed / answered. */
   readonly accuracy: number;
+  /** Answered proposals automation would have executed: the denominator of agreement and falsePositiveRate. */
+  readonly answeredWouldAutomate: number;
   /** Among answered would-automate proposals: the operator agreed. */
   readonly agreement: number;
   /** Among answered would-automate proposals: the operator disagreed (automation would have been wrong). */
@@ -52,6 +54,7 @@ export function shadowFigures(rows: readonly LedgerRow[]): ShadowFigures {
     answered,
     wouldAutomate,
     wouldAutomateRate: ratio(wouldAutomate, rows.length),
+    answeredWouldAutomate: autoAnswered,
     accuracy: ratio(agreedAll, answered),
     agreement: ratio(autoAgreed, autoAnswered),
     falsePositiveRate: ratio(autoAnswered - autoAgreed, autoAnswered),

@@ -23,6 +23,7 @@ describe('shadow figures', () => {
       answered: 3,
       wouldAutomate: 3,
       wouldAutomateRate: 3 / 5,
+      answeredWouldAutomate: 2,
       accuracy: 2 / 3,
       agreement: 1 / 2,
       falsePositiveRate: 1 / 2,
@@ -46,6 +47,7 @@ describe('shadow figures', () => {
         expect(f.interventionsSaved).toBeLessThanOrEqual(Math.min(f.wouldAutomate, f.answered));
         expect(f.answered).toBeLessThanOrEqual(f.proposals);
         const autoAnswered = rs.filter((r) => r.wouldExecute && r.agreed !== null).length;
+        expect(f.answeredWouldAutomate).toBe(autoAnswered);
         expect(f.agreement + f.falsePositiveRate).toBeCloseTo(autoAnswered === 0 ? 0 : 1, 9);
       }),
     );

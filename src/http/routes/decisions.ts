@@ -2,14 +2,16 @@ import { Type } from 'typebox';
 import type { LiveFigures } from '../../execution/liveFigures.js';
 import type { ExecutionRecord } from '../../execution/ports.js';
 import { type Principal, actorOf, canAccessLocation } from '../../identity/operator.js';
+import type { Clock } from '../../kernel/clock.js';
 import { problems } from '../../kernel/problems.js';
 import type { DecisionPipeline } from '../../pipeline/decisionPipeline.js';
+import { DEFAULT_BUCKETS, MAX_BUCKETS, type MetricRowsReader, SERIES_BUCKETS, type SeriesBucket, type SeriesPoint, defaultPeriod, metricSeries, planSeries } from '../../pipeline/metricSeries.js';
 import type { QueueItem, StoredPattern } from '../../pipeline/ports.js';
 import type { DecisionResult } from '../../pipeline/recordDecision.js';
 import type { HttpApp } from '../app.js';
 import { principalOf } from '../auth.js';
 import { sendProblem } from '../problem.js';
-import { IdParams, IntString, NoQuery, Strict } from '../schemas.js';
+import { IdParams, IntString, NoQuery, Strict, Timestamp } from '../schemas.js';
 
 export const DecisionParamsSchema = Strict({
   location: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
@@ -76,6 +78,69 @@ const DECISION_PROBLEMS = {
 
 const scope = (p: Principal): readonly string[] | null => p.locations;
 
+const SERIES_DESCRIPTION = [
+  'Buckets are UTC hours or days; `from` is widened down and `to` up to whole buckets (default: the last 24 hours, or the last 30 days),',
+  `at most ${MAX_BUCKETS.hour} hourly or ${MAX_BUCKETS.day} daily buckets. Every bucket is present; a rate whose denominator is 0 in a bucket is null.`,
+  "A bucket's figures are about the proposals made in it (executions count in the bucket of their event's proposal), computed by the same",
+  'functions as GET /v1/metrics/decisions: `shadow` (what automation would have done, against the operators\' answers) and `live` (what ran).',
+  "Time to resolution: per proposal, the seconds from the event's arrival to the first of the operator's answer and the finish of an automatic",
+  'execution that succeeded and nobody overrode; unresolved proposals are left out. Median and p90 are nearest-rank.',
+  '`location` narrows the series to one location the credential may see (403 otherwise).',
+].join(' ');
+
+const Count = Type.Integer({ minimum: 0 });
+const Rate = (description: string) => Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: `${description}; null when the denominator is 0` });
+const Seconds = (description: string) => Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: `${description}; null when nothing was resolved` });
+const SeriesBucketName = Type.Union((Object.keys(SERIES_BUCKETS) as SeriesBucket[]).map((b) => Type.Literal(b)));
+const SeriesQuery = Strict({
+  bucket: SeriesBucketName,
+  from: Type.Optional(Timestamp),
+  to: Type.Optional(Timestamp),
+  location: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+});
+const ShadowPointView = Type.Object({
+  proposals: Count,
+  answered: Count,
+  wouldAutomate: Count,
+  answeredWouldAutomate: Count,
+  wouldAutomateRate: Rate('wouldAutomate / proposals'),
+  accuracy: Rate('answers agreeing with the proposal / answered'),
+  agreement: Rate('agreeing answers / answeredWouldAutomate'),
+  falsePositiveRate: Rate('disagreeing answers / answeredWouldAutomate'),
+  interventionsSaved: Count,
+  interventionsSavedRate: Rate('interventionsSaved / answered'),
+});
+const LivePointView = Type.Object({
+  proposals: Count,
+  executions: Count,
+  automated: Count,
+  finished: Count,
+  automatedFinished: Count,
+  automationRate: Rate('automated / proposals made while automation was on'),
+  accuracy: Rate('succeeded and not overridden / finished'),
+  falsePositiveRate: Rate('automatic executions that failed, were not confirmed, timed out or were overridden / automatedFinished'),
+  interventionsSaved: Count,
+  cancelled: Count,
+  awaitingHuman: Count,
+});
+const PointView = Type.Object({
+  start: Timestamp,
+  shadow: ShadowPointView,
+  live: LivePointView,
+  resolution: Type.Object({ resolved: Count, medianSeconds: Seconds('median time to resolution'), p90Seconds: Seconds('90th percentile time to resolution') }),
+});
+const SeriesView = Type.Object({
+  mode: Type.Union([Type.Literal('shadow'), Type.Literal('live')]),
+  bucket: SeriesBucketName,
+  from: Timestamp,
+  to: Timestamp,
+  location: Type.Union([Type.String(), Type.Null()]),
+  total: Type.Array(PointView),
+  locations: Type.Array(Type.Object({ location: Type.Union([Type.String(), Type.Null()]), points: Type.Array(PointView) })),
+});
+
+const pointView = (p: SeriesPoint) => ({ ...p, start: p.start.toISOString() });
+
 /** The operator API of the decision stage: queue, answers, patterns with holds, shadow figures. */
 export interface ExecutionViews {
   /** The executions of these events (queue items show their suggestion and state). */
@@ -84,9 +149,16 @@ export interface ExecutionViews {
   live(locations: readonly string[] | null): Promise<{ readonly on: boolean; readonly figures: LiveFigures }>;
 }
 
+/** What the metrics series reads: the rows of a period, the automation flag (the mode) and the time (the default period). */
+export interface SeriesViews {
+  readonly reader: MetricRowsReader;
+  readonly autoExecution: () => boolean;
+  readonly clock: Clock;
+}
+
 const executionSummary = (r: ExecutionRecord) => ({ executionId: r.id, decision: r.decision, state: r.state, origin: r.origin, runAt: r.runAt.toISOString() });
 
-export function decisionRoutes(deps: { pipeline: DecisionPipeline; executions?: ExecutionViews }) {
+export function decisionRoutes(deps: { pipeline: DecisionPipeline; executions?: ExecutionViews; series: SeriesViews }) {
   return (app: HttpApp) => {
     app.get(
       '/v1/queue',
@@ -190,6 +262,47 @@ export function decisionRoutes(deps: { pipeline: DecisionPipeline; executions?: 
         const shadow = await deps.pipeline.metrics(locations);
         const live = deps.executions ? await deps.executions.live(locations) : null;
         return { mode: live?.on === true ? 'live' : 'shadow', ...shadow, ...(live === null ? {} : { live: live.figures }) };
+      },
+    );
+
+    app.get(
+      '/v1/metrics/decisions/series',
+      {
+        config: { auth: { operator: 'viewer' } },
+        schema: {
+          tags: ['decisions'],
+          summary: 'The decision metrics over time: shadow and live figures and time to resolution per UTC hour or day, overall and per location',
+          description: SERIES_DESCRIPTION,
+          querystring: SeriesQuery,
+          response: { 200: SeriesView },
+        },
+      },
+      async (request, reply) => {
+        const p = principalOf(request);
+        const { bucket, location } = request.query;
+        if (location !== undefined && !canAccessLocation(p, location)) return sendProblem(request, reply, problems['location-forbidden'], 'You may not see that location.');
+        const to = request.query.to === undefined ? defaultPeriod(deps.series.clock.now(), bucket).to : new Date(request.query.to);
+        const from = request.query.from === undefined ? new Date(to.getTime() - DEFAULT_BUCKETS[bucket] * SERIES_BUCKETS[bucket]) : new Date(request.query.from);
+        const plan = planSeries(from, to, bucket);
+        if (plan.kind !== 'ok') {
+          const [pointer, detail] =
+            plan.kind === 'empty_period'
+              ? ['/from', '`from` must be a time before `to`.']
+              : ['/bucket', `${plan.buckets} buckets of a ${bucket}: at most ${plan.max}; choose day buckets or a shorter period.`];
+          return sendProblem(request, reply, problems['validation-failed'], detail, { errors: [{ location: 'querystring', pointer, message: detail }] });
+        }
+        const scoped = location === undefined ? scope(p) : [location];
+        const { ledger, executions } = await deps.series.reader.rows(plan, scoped);
+        const series = metricSeries(plan, ledger, executions);
+        return {
+          mode: deps.series.autoExecution() ? ('live' as const) : ('shadow' as const),
+          bucket,
+          from: plan.from.toISOString(),
+          to: plan.to.toISOString(),
+          location: location ?? null,
+          total: series.total.map(pointView),
+          locations: series.locations.map((l) => ({ location: l.location, points: l.points.map(pointView) })),
+        };
       },
     );
   };

@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { wasOverridden } from '../../execution/liveFigures.js';
 import type { ExecutionRecord, ExecutionStore } from '../../execution/ports.js';
 import { type ExecutionOrigin, type ExecutionState, MAY_HAVE_ACTED } from '../../execution/states.js';
 import type { DecisionParams, ExecutionTier, LoggedAction } from '../../venue/types.js';
@@ -301,8 +302,10 @@ export function executionStore(db: Kysely<DB>): ExecutionStore {
         rows: rows.map((r) => ({
           origin: r.origin as ExecutionOrigin,
           state: r.state as ExecutionState,
-          // An answer after an automatic execution that names another decision overrode it.
-          overridden: (r.origin === 'auto' || r.origin === 'suggestion') && r.answered !== null && r.answered !== r.decision && r.answered_at !== null && r.answered_at >= r.created_at,
+          overridden: wasOverridden(
+            { origin: r.origin as ExecutionOrigin, decision: r.decision, createdAt: r.created_at },
+            r.answered === null || r.answered_at === null ? null : { decision: r.answered, at: r.answered_at },
+          ),
         })),
       };
     },

@@ -1,0 +1,1 @@
+drop index shadow_ledger_created;
