@@ -112,5 +112,52 @@ export interface DecisionMetrics {
   readonly locations: readonly { readonly location: string | null; readonly figures: ShadowFigures }[];
 }
 
+/** GET /v1/metrics/decisions/series: the figures per UTC hour or day (a rate is null where nothing was measured). */
+export type SeriesBucket = 'hour' | 'day';
+
+export interface MetricPoint {
+  readonly start: string;
+  readonly shadow: {
+    readonly proposals: number;
+    readonly answered: number;
+    readonly wouldAutomate: number;
+    readonly answeredWouldAutomate: number;
+    readonly wouldAutomateRate: number | null;
+    readonly accuracy: number | null;
+    readonly agreement: number | null;
+    readonly falsePositiveRate: number | null;
+    readonly interventionsSaved: number;
+    readonly interventionsSavedRate: number | null;
+  };
+  readonly live: {
+    readonly proposals: number;
+    readonly executions: number;
+    readonly automated: number;
+    readonly finished: number;
+    readonly automatedFinished: number;
+    readonly automationRate: number | null;
+    readonly accuracy: number | null;
+    readonly falsePositiveRate: number | null;
+    readonly interventionsSaved: number;
+    readonly cancelled: number;
+    readonly awaitingHuman: number;
+  };
+  readonly resolution: { readonly resolved: number; readonly medianSeconds: number | null; readonly p90Seconds: number | null };
+}
+
+export interface MetricSeries {
+  readonly mode: 'shadow' | 'live';
+  readonly bucket: SeriesBucket;
+  readonly from: string;
+  readonly to: string;
+  readonly location: string | null;
+  readonly total: readonly MetricPoint[];
+  readonly locations: readonly { readonly location: string | null; readonly points: readonly MetricPoint[] }[];
+}
+
+/** A duration for people: 45 s, 12 min, 3.5 h, 2 d. */
+export const duration = (seconds: number): string =>
+  seconds < 120 ? `${Math.round(seconds)} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : seconds < 172_800 ? `${Math.round(seconds / 360) / 10} h` : `${Math.round(seconds / 8640) / 10} d`;
+
 export const pct = (x: number): string => `${Math.round(x * 1000) / 10}%`;
 export const when = (iso: string): string => new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });

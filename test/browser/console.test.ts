@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, type OperatorSession, createKey, login } from '../support/auth.js';
 import { engines } from '../support/databases.js';
@@ -29,6 +29,10 @@ for (const engine of engines) {
       await browser?.close();
       await rt?.dispose();
     });
+
+    /** The rows of a chart's visually hidden data table: the values after the time header. */
+    const tableOf = async (chart: Locator): Promise<string[][]> =>
+      chart.locator('table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
 
     const postEvent = async (secret: string, body: Record<string, unknown>) => {
       const res = await fetch(`${rt.base}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -105,6 +109,40 @@ for (const engine of engines) {
       await shot(page, `${engine.name}-04-thread`);
       await page.getByRole('button', { name: 'Decide' }).click();
       await page.getByRole('heading', { name: /Queue/ }).waitFor();
+      await assertClean();
+    });
+
+    it('charts the decision just made on the metrics page: per hour, per day, per location', async () => {
+      await page.getByRole('link', { name: 'Metrics' }).click();
+      await page.getByRole('heading', { name: 'Metrics', exact: true }).waitFor();
+      const proposals = page.getByTestId('chart-proposals');
+      await proposals.locator('svg circle').first().waitFor();
+      // The visually hidden table carries every bucket's values: 24 hours, one of them with the proposals and the answer.
+      const hourly = await tableOf(proposals);
+      expect(hourly).toHaveLength(24);
+      expect(Math.max(...hourly.map((r) => Number(r[0])))).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...hourly.map((r) => Number(r[1])))).toBeGreaterThanOrEqual(1);
+      // The operator's answer resolved a proposal: its time to resolution is a measured point.
+      const resolution = page.getByTestId('chart-resolution');
+      expect(await resolution.locator('svg circle').count()).toBeGreaterThanOrEqual(2);
+      expect(await resolution.locator('desc').textContent()).toMatch(/Median: highest \d+ (s|min)/);
+      expect(await proposals.locator('svg').getAttribute('aria-labelledby')).toBe('proposals-title proposals-desc');
+      await shot(page, `${engine.name}-08-metrics-hourly`);
+
+      await page.getByLabel('Range').selectOption('day');
+      await page.getByLabel('Location', { exact: true }).selectOption('Dartmouth');
+      await page.getByText(/proposals, Dartmouth,/).waitFor();
+      await proposals.locator('table tbody tr').nth(29).waitFor();
+      const daily = await tableOf(proposals);
+      expect(daily).toHaveLength(30);
+      // Every proposal of this test is in today's bucket (or yesterday's, had the test crossed midnight UTC).
+      const perDay = daily.map((r) => Number(r[0]));
+      expect(perDay.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2);
+      expect(perDay.filter((n) => n > 0).length).toBeLessThanOrEqual(2);
+      expect(perDay.at(-1)).toBeGreaterThanOrEqual(1);
+      await shot(page, `${engine.name}-08-metrics-daily`);
+      // The totals are still there.
+      await page.getByRole('heading', { name: 'Shadow figures per location' }).waitFor();
       await assertClean();
     });
 
@@ -202,6 +240,18 @@ for (const engine of engines) {
       expect(box.height).toBeGreaterThanOrEqual(44);
       expect(box.x + box.width).toBeLessThanOrEqual(390);
       await shot(p, `${engine.name}-13-phone-queue`);
+      await p.goto(`${rt.base}/#/metrics`);
+      await p.getByTestId('chart-resolution').locator('svg circle').first().waitFor();
+      const metricsOverflow = await p.evaluate(() => {
+        const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return d.scrollWidth - d.clientWidth;
+      });
+      expect(metricsOverflow).toBeLessThanOrEqual(0);
+      const chart = (await p.getByTestId('chart-automation').locator('svg').boundingBox())!;
+      expect(chart.x).toBeGreaterThanOrEqual(0);
+      expect(chart.x + chart.width).toBeLessThanOrEqual(390);
+      expect(chart.height).toBeGreaterThan(100);
+      await shot(p, `${engine.name}-14-phone-metrics`);
       await w.assertClean();
       await phone.close();
     });
