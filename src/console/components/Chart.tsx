@@ -221,27 +221,31 @@ export function TimeChart(props: {
             {props.tick(times[i]!)}
           </text>
         ))}
-        {series.map((s, si) => (
-          <g key={s.label} class={`series s${si % 4}`}>
-            {runs(s.values).map((run) =>
-              props.kind === 'area' && run.length > 1 ? (
-                <g key={run[0]!.i}>
-                  <polygon points={`${sx(run[0]!.i).toFixed(1)},${base.toFixed(1)} ${run.map(xy).join(' ')} ${sx(run[run.length - 1]!.i).toFixed(1)},${base.toFixed(1)}`} />
-                  <polyline fill="none" points={run.map(xy).join(' ')} />
-                </g>
-              ) : (
-                <polyline key={run[0]!.i} fill="none" points={run.map(xy).join(' ')} />
-              ),
-            )}
-            {s.values.map((v, i) =>
-              v === null || (props.kind === 'area' && v === 0) ? null : (
-                <circle key={times[i]} cx={sx(i)} cy={sy(v)} r={2.5}>
-                  <title>{`${s.label}, ${props.when(times[i]!)}: ${fmt(v)}`}</title>
-                </circle>
-              ),
-            )}
-          </g>
-        ))}
+        {/* The first series last, so it stays on top where two lines meet. */}
+        {series
+          .map((s, si) => ({ s, si }))
+          .reverse()
+          .map(({ s, si }) => (
+            <g key={s.label} class={`series s${si % 4}`}>
+              {runs(s.values).map((run) =>
+                props.kind === 'area' && run.length > 1 ? (
+                  <g key={run[0]!.i}>
+                    <polygon points={`${sx(run[0]!.i).toFixed(1)},${base.toFixed(1)} ${run.map(xy).join(' ')} ${sx(run[run.length - 1]!.i).toFixed(1)},${base.toFixed(1)}`} />
+                    <polyline fill="none" points={run.map(xy).join(' ')} />
+                  </g>
+                ) : (
+                  <polyline key={run[0]!.i} fill="none" points={run.map(xy).join(' ')} />
+                ),
+              )}
+              {s.values.map((v, i) =>
+                v === null || (props.kind === 'area' && v === 0) ? null : (
+                  <circle key={times[i]} cx={sx(i)} cy={sy(v)} r={2.5}>
+                    <title>{`${s.label}, ${props.when(times[i]!)}: ${fmt(v)}`}</title>
+                  </circle>
+                ),
+              )}
+            </g>
+          ))}
       </svg>
       <div class="sr-only">
         <table>
