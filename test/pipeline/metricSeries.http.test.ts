@@ -169,6 +169,22 @@ for (const engine of engines) {
       expect((await seriesOk('bucket=day&from=2025-01-01T00:00:00Z&to=2026-01-02T00:00:00Z')).total).toHaveLength(366);
     });
 
+    it('documents the bucketing, the null rates and the definition of time to resolution in the OpenAPI document', async () => {
+      const doc = (await rt.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+        paths: Record<string, { get: { description: string; parameters: { name: string; required?: boolean }[]; responses: Record<string, unknown> } }>;
+      };
+      const op = doc.paths['/v1/metrics/decisions/series']!.get;
+      expect(op.description).toMatch(/Time to resolution: per proposal, the seconds from the event's arrival/);
+      expect(op.description).toMatch(/at most 744 hourly or 366 daily buckets/);
+      expect(op.parameters.map((p) => [p.name, p.required === true]).sort()).toEqual([
+        ['bucket', true],
+        ['from', false],
+        ['location', false],
+        ['to', false],
+      ]);
+      expect(JSON.stringify(op.responses['200'])).toContain('medianSeconds');
+    });
+
     it('answers only signed-in operators and keys of an operator console, not an integration key', async () => {
       expectProblem(await rt.app.inject({ method: 'GET', url: '/v1/metrics/decisions/series?bucket=hour' }), 401);
       expectProblem(await rt.app.inject({ method: 'GET', url: '/v1/metrics/decisions/series?bucket=hour', headers: key.headers }), 403);
