@@ -1,4 +1,13 @@
-/** Shapes of the API answers the console reads (see src/http/routes/*.ts). */
+/**
+ * Shapes of the API answers the console reads. Where the server has the type or the response schema, it is
+ * imported (type-only: nothing of the server reaches the bundle); the rest mirror src/http/routes/*.ts.
+ */
+import type { Static } from 'typebox';
+import type { LiveFigures } from '../execution/liveFigures.js';
+import type { SeriesView } from '../http/routes/metricSeriesViews.js';
+import type { ShadowFigures } from '../pipeline/shadowFigures.js';
+
+export type { LiveFigures, ShadowFigures };
 
 export type Tier = 'auto' | 'suggest' | 'queue' | 'human' | 'escalate';
 
@@ -81,30 +90,6 @@ export interface Pattern {
   readonly updatedAt: string;
 }
 
-export interface ShadowFigures {
-  readonly proposals: number;
-  readonly answered: number;
-  readonly wouldAutomate: number;
-  readonly wouldAutomateRate: number;
-  readonly accuracy: number;
-  readonly agreement: number;
-  readonly falsePositiveRate: number;
-  readonly interventionsSaved: number;
-  readonly interventionsSavedRate: number;
-}
-
-export interface LiveFigures {
-  readonly proposals: number;
-  readonly executions: number;
-  readonly automated: number;
-  readonly automationRate: number;
-  readonly accuracy: number;
-  readonly falsePositiveRate: number;
-  readonly interventionsSaved: number;
-  readonly cancelled: number;
-  readonly awaitingHuman: number;
-}
-
 export interface DecisionMetrics {
   readonly mode: string;
   readonly live?: LiveFigures;
@@ -112,48 +97,10 @@ export interface DecisionMetrics {
   readonly locations: readonly { readonly location: string | null; readonly figures: ShadowFigures }[];
 }
 
-/** GET /v1/metrics/decisions/series: the figures per UTC hour or day (a rate is null where nothing was measured). */
-export type SeriesBucket = 'hour' | 'day';
-
-export interface MetricPoint {
-  readonly start: string;
-  readonly shadow: {
-    readonly proposals: number;
-    readonly answered: number;
-    readonly wouldAutomate: number;
-    readonly answeredWouldAutomate: number;
-    readonly wouldAutomateRate: number | null;
-    readonly accuracy: number | null;
-    readonly agreement: number | null;
-    readonly falsePositiveRate: number | null;
-    readonly interventionsSaved: number;
-    readonly interventionsSavedRate: number | null;
-  };
-  readonly live: {
-    readonly proposals: number;
-    readonly executions: number;
-    readonly automated: number;
-    readonly finished: number;
-    readonly automatedFinished: number;
-    readonly automationRate: number | null;
-    readonly accuracy: number | null;
-    readonly falsePositiveRate: number | null;
-    readonly interventionsSaved: number;
-    readonly cancelled: number;
-    readonly awaitingHuman: number;
-  };
-  readonly resolution: { readonly resolved: number; readonly medianSeconds: number | null; readonly p90Seconds: number | null };
-}
-
-export interface MetricSeries {
-  readonly mode: 'shadow' | 'live';
-  readonly bucket: SeriesBucket;
-  readonly from: string;
-  readonly to: string;
-  readonly location: string | null;
-  readonly total: readonly MetricPoint[];
-  readonly locations: readonly { readonly location: string | null; readonly points: readonly MetricPoint[] }[];
-}
+/** GET /v1/metrics/decisions/series: the server's own response schema, so the two cannot drift apart. */
+export type MetricSeries = Static<typeof SeriesView>;
+export type MetricPoint = MetricSeries['total'][number];
+export type SeriesBucket = MetricSeries['bucket'];
 
 /** A duration for people: 45 s, 12 min, 3.5 h, 2 d. */
 export const duration = (seconds: number): string =>
