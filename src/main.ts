@@ -459,7 +459,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
       // execution
       executionRoutes({ store: executions, killSwitches, audit, clock }),
       locationRoutes({ locations, audit, clock }),
-      integrationRoutes({ integrations, breakers, locations }),
+      integrationRoutes({ integrations, breakers, locations, simulated: config.execution.simulatorLocations }),
       templateRoutes({ templates, locationExists: async (name) => (await locations.byName(name))?.name ?? null, audit, clock }),
       ticketRoutes({ tickets, desk: ticketDesk, clock }),
       // operator console

@@ -195,6 +195,7 @@ for (const engine of engines) {
         ['#/admin/operators', 'New operator', '10-admin-operators'],
         ['#/admin/venue', 'New location', '11-admin-locations'],
         ['#/admin/flags', 'Kill switches', '11-admin-flags'],
+        ['#/admin/integrations', 'Integrations', '11-admin-integrations'],
         ['#/admin/audit', 'Audit log', '12-admin-audit'],
       ] as const) {
         await page.goto(`${rt.base}/${hash}`);
@@ -212,6 +213,16 @@ for (const engine of engines) {
       expect(((await switches.json()) as { killSwitches: { name: string }[] }).killSwitches.map((k) => k.name)).toEqual(['reset_trackman']);
       await page.getByRole('button', { name: 'Clear' }).click();
       await page.getByText('No kill switch in force.').waitFor();
+      // The confidence thresholds changed from the same page, and back to the configured ones.
+      const thresholds = async () => (await (await fetch(`${rt.base}/v1/admin/thresholds`, { headers: admin.headers })).json()) as { effective: { high: number }; source: string };
+      await page.getByLabel('Auto at or above (PATTERN_CONFIDENCE_HIGH)').fill('0.97');
+      await page.getByRole('button', { name: 'Save thresholds' }).click();
+      await page.getByText(/Set by an admin/).waitFor();
+      expect(await thresholds()).toMatchObject({ effective: { high: 0.97 }, source: 'override' });
+      await shot(page, `${engine.name}-11-admin-thresholds`);
+      await page.getByRole('button', { name: 'Back to configured' }).click();
+      await page.getByText('The configured values (environment) are in force.', { exact: false }).waitFor();
+      expect(await thresholds()).toMatchObject({ effective: { high: 0.95 }, source: 'environment' });
       await page.goto(`${rt.base}/#/admin/audit`);
       await page.getByRole('heading', { name: 'Audit log', exact: true }).waitFor();
       await page.getByRole('button', { name: 'Show entries' }).click();

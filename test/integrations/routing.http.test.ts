@@ -52,7 +52,9 @@ for (const engine of engines) {
 
     it('names the integration for every action and bay: the agent where configured, the simulator as fallback, nothing where neither serves', async () => {
       const v = await view(admin);
-      expect(v.locations.map((l) => l.location).sort()).toEqual(['Dartmouth', 'Halifax']);
+      // Recorded locations, then those only the simulator models (Bedford, with its two bays).
+      expect(v.locations.map((l) => l.location)).toEqual(['Dartmouth', 'Halifax', 'Bedford']);
+      expect(routeOf(v, 'Bedford', 'reset_trackman', 2)).toBe('simulator');
       const dartmouth = v.locations.find((l) => l.location === 'Dartmouth')!;
       // Four bay actions for each of two bays, then the door, replies and team alerts for the location.
       expect(dartmouth.routes).toHaveLength(2 * 4 + 3);

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { VenueIntegrations } from '../../actions/ports.js';
 import type { BreakerStore } from '../../execution/ports.js';
+import { canAccessLocation } from '../../identity/operator.js';
 import { routingTable } from '../../integrations/routing.js';
 import type { LocationStore } from '../../store/venue/locations.js';
 import type { HttpApp } from '../app.js';
@@ -25,7 +26,13 @@ const IntegrationsView = Type.Object({
  * lookup), and every integration's circuit breaker: an operator sees at once that "projector on" at
  * Dartmouth goes to BenQ and that BenQ's breaker is open. No secret is ever part of it.
  */
-export function integrationRoutes(deps: { integrations: VenueIntegrations; breakers: BreakerStore; locations: LocationStore }) {
+export function integrationRoutes(deps: {
+  integrations: VenueIntegrations;
+  breakers: BreakerStore;
+  locations: LocationStore;
+  /** Locations the simulator models (with their bays), shown too when they are not in the venue records. */
+  simulated: readonly { readonly name: string; readonly bays: number }[];
+}) {
   return (app: HttpApp) => {
     app.get(
       '/v1/admin/integrations',
@@ -34,11 +41,12 @@ export function integrationRoutes(deps: { integrations: VenueIntegrations; break
         schema: { tags: ['admin'], summary: 'Integration routing per location and bay, and circuit breaker states', querystring: NoQuery, response: { 200: IntegrationsView } },
       },
       async (request) => {
-        const visible = await deps.locations.list(principalOf(request).locations);
-        const locations = routingTable(
-          deps.integrations,
-          visible.map((l) => ({ name: l.name, bays: l.bays.length > 0 ? l.bays.map((b) => b.number) : Array.from({ length: l.bayCount }, (_, i) => i + 1) })),
-        );
+        const p = principalOf(request);
+        const numbered = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+        const recorded = (await deps.locations.list(p.locations)).map((l) => ({ name: l.name, bays: l.bays.length > 0 ? l.bays.map((b) => b.number) : numbered(l.bayCount) }));
+        const known = new Set(recorded.map((l) => l.name.toLowerCase()));
+        const simulated = deps.simulated.filter((l) => !known.has(l.name.toLowerCase()) && canAccessLocation(p, l.name)).map((l) => ({ name: l.name, bays: numbered(l.bays) }));
+        const locations = routingTable(deps.integrations, [...recorded, ...simulated]);
         const used = new Set(locations.flatMap((l) => l.routes.map((r) => r.integration)));
         const breakers = (await deps.breakers.list())
           .filter((b) => used.has(b.integrationId))
