@@ -10,7 +10,6 @@ import type { Logger } from '../logging.js';
 import type { ExecutedStep } from '../pipeline/executionLearning.js';
 import type { ProposalRecord, ReceivedEvent } from '../pipeline/ports.js';
 import type { AnswerEffect } from '../pipeline/recordDecision.js';
-import { toVenueEvent } from '../pipeline/venueEvent.js';
 import { catalogueEntry, isExecutable } from '../venue/catalogue.js';
 import type { BookingDirectory, ReplyTemplates, ThreadDirectory, ThreadMessages, TicketDesk } from '../venue/ports.js';
 import type { Booking, DecisionParams, ExecutionTier, Tier } from '../venue/types.js';
@@ -49,13 +48,13 @@ export const DEFAULT_EXECUTOR_SETTINGS: Omit<ExecutorSettings, 'instance'> = {
   bookingLink: 'https://book.clubos.example',
 };
 
-/** The venue's records, through the ports another module implements (absent: that fact is unknown). */
+/** The venue's records, through the ports another module implements. */
 export interface VenueRecords {
-  readonly bookings?: BookingDirectory;
-  readonly threads?: ThreadDirectory;
-  readonly messages?: ThreadMessages;
-  readonly templates?: ReplyTemplates;
-  readonly tickets?: TicketDesk;
+  readonly bookings: BookingDirectory;
+  readonly threads: ThreadDirectory;
+  readonly messages: ThreadMessages;
+  readonly templates: ReplyTemplates;
+  readonly tickets: TicketDesk;
 }
 
 export interface ExecutorDeps {
@@ -187,19 +186,19 @@ export function createExecutor(deps: ExecutorDeps) {
     if (sender === undefined) return { result: failed('not_configured', `no ${channel} sender for ${location}`), integrationId: null };
     const result = await guarded(sender.id, false, (signal, deadline) => sender.send({ location, channel, to: event.sender, text, idempotencyKey, deadline }, { clock, signal }));
     if (result.outcome === 'succeeded') {
-      const thread = await deps.venue.threads?.ofEvent(event.id);
-      if (thread) await deps.venue.messages?.recordOutgoing(thread.id, { text, channel, executionId, operatorId: null, at: clock.now() });
+      const thread = await deps.venue.threads.ofEvent(event.id);
+      if (thread) await deps.venue.messages.recordOutgoing(thread.id, { text, channel, executionId, operatorId: null, at: clock.now() });
     }
     return { result, integrationId: sender.id };
   };
 
   // The location's own values (its booking site) first; the configured booking link only where it has none.
   const render = async (location: string, key: string): Promise<string | null> =>
-    (await deps.venue.templates?.render(location, key, {})) ?? (await deps.venue.templates?.render(location, key, { booking_link: settings.bookingLink })) ?? null;
+    (await deps.venue.templates.render(location, key, {})) ?? (await deps.venue.templates.render(location, key, { booking_link: settings.bookingLink }));
 
   const escalateThread = async (eventId: string) => {
-    const thread = await deps.venue.threads?.ofEvent(eventId);
-    if (thread) await deps.venue.messages?.transition(thread.id, 'escalated', clock.now());
+    const thread = await deps.venue.threads.ofEvent(eventId);
+    if (thread) await deps.venue.messages.transition(thread.id, 'escalated', clock.now());
   };
 
   // ── Running one claimed row ─────────────────────────────────────────────────────────────────────────────
@@ -215,10 +214,8 @@ export function createExecutor(deps: ExecutorDeps) {
         return sendText(event, location, text, row.idempotencyKey, row.id);
       }
       case 'ticket': {
-        const desk = deps.venue.tickets;
-        if (desk === undefined) return { result: failed('not_configured', 'no ticket desk'), integrationId: null };
-        const thread = await deps.venue.threads?.ofEvent(event.id);
-        const ticket = await desk.open({
+        const thread = await deps.venue.threads.ofEvent(event.id);
+        const ticket = await deps.venue.tickets.open({
           kind: effect.ticket,
           priority: effect.priority,
           location,
@@ -257,10 +254,9 @@ export function createExecutor(deps: ExecutorDeps) {
   };
 
   const bookingFor = async (event: ReceivedEvent, location: string): Promise<Booking | null> => {
-    const stored = deps.venue.bookings ? await deps.venue.bookings.activeFor(event.sender, location, clock.now()) : null;
-    if (stored !== null && stored.status === 'confirmed') return stored;
-    // Without the venue's own records, the booking the event arrived with (the booking platform's context).
-    return deps.venue.bookings ? null : toVenueEvent(event).context.booking;
+    // The venue's own records are the truth: a booking the event merely mentions opens no door.
+    const stored = await deps.venue.bookings.activeFor(event.sender, location, clock.now());
+    return stored !== null && stored.status === 'confirmed' ? stored : null;
   };
 
   const refuse = async (row: ExecutionRecord, event: ReceivedEvent, reason: Refusal) => {
@@ -295,7 +291,7 @@ export function createExecutor(deps: ExecutorDeps) {
     const [switches, log, thread, booking] = await Promise.all([
       deps.killSwitches.list(),
       location === undefined ? Promise.resolve([]) : store.actionLog(location, new Date(now.getTime() - 24 * 60 * MINUTE), row.id),
-      deps.venue.threads?.ofEvent(event.id) ?? Promise.resolve(null),
+      deps.venue.threads.ofEvent(event.id),
       row.decision === 'unlock_door' && location !== undefined ? bookingFor(event, location) : Promise.resolve(null),
     ]);
     const params = row.decision === 'unlock_door' && booking !== null ? { ...row.params, bookingId: booking.id } : row.params;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { UsageError } from '../../src/cli/io.js';
@@ -110,7 +111,7 @@ describe.each(targets)('clubos migrate in-process on $name', { timeout: 300_000 
   it('exits 1 and says so when an applied migration was edited after it ran', async () => {
     const database = await target.open();
     try {
-      await database.db.updateTable('schema_migrations').set({ checksum: 'edited-after-it-ran' }).where('version', '=', 1).execute();
+      await sql`update schema_migrations set checksum = 'edited-after-it-ran' where version = 1`.execute(database.db);
     } finally {
       await database.close();
     }
