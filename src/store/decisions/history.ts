@@ -45,7 +45,7 @@ export function history(db: Kysely<DB>): Pick<DecisionStore, 'history' | 'histor
             kind: 'executed' as const,
             event: received(r),
             decision: r.x_decision,
-            params: (typeof r.x_params === 'string' ? JSON.parse(r.x_params) : r.x_params) as DecisionParams,
+            params: r.x_params as DecisionParams,
             origin: r.origin as ExecutionOrigin,
             tier: r.x_tier as ExecutionTier,
             state: r.state as ExecutionState,

@@ -10,7 +10,7 @@ const record = (r: Selectable<ExecutionsTable>): ExecutionRecord => ({
   eventId: r.event_id,
   patternKey: r.pattern_key,
   decision: r.decision,
-  params: (typeof r.params === 'string' ? JSON.parse(r.params) : r.params) as DecisionParams,
+  params: r.params as DecisionParams,
   location: r.location,
   idempotencyKey: r.idempotency_key,
   tier: r.tier as ExecutionTier,
@@ -272,7 +272,7 @@ export function executionStore(db: Kysely<DB>): ExecutionStore {
         .where('created_at', '>=', since)
         .execute();
       const log: LoggedAction[] = done.map((r) => {
-        const p = (typeof r.params === 'string' ? JSON.parse(r.params) : r.params) as DecisionParams;
+        const p = r.params as DecisionParams;
         return {
           action: r.decision,
           location: r.location,

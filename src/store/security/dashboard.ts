@@ -72,7 +72,7 @@ export function securityDashboardStore(base: Kysely<DB>): SecurityDashboardReade
     async bans(since) {
       const rows = await db.selectFrom('security_events').select(['at', 'detail']).where('kind', '=', 'ratelimit.ban').where('at', '>=', since).execute();
       return rows.flatMap((r): BanRecord[] => {
-        const d = (typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail) as { subject?: unknown; until?: unknown; nth?: unknown };
+        const d = r.detail as { subject?: unknown; until?: unknown; nth?: unknown };
         return typeof d.subject === 'string' && typeof d.until === 'string' ? [{ subject: d.subject, until: d.until, nth: num(d.nth), at: r.at }] : [];
       });
     },
