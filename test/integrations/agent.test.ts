@@ -87,4 +87,18 @@ describe('signed agent webhook', () => {
     expect(verifyAgentSignature(undefined, 'v1=00', '', secret, now, 1)).toBe('missing');
     expect(verifyAgentSignature('123', 'sha256=abc', '', secret, now, 1)).toBe('malformed');
   });
+
+  it('an answer without a status is unconfirmed (the agent may have acted); a final status without a detail (or only blanks) gets a plain one', async () => {
+    await start({});
+    agent.inject({ status: 200, body: ['done'] }, { status: 202, body: 'ok' });
+    expect(await client().execute(command('reboot_bay_pc'), ctx())).toEqual({ outcome: 'unconfirmed', reason: 'malformed_response', detail: 'agent answered 200 without a status' });
+    expect(await client().execute(command('reboot_bay_pc'), ctx())).toEqual({ outcome: 'unconfirmed', reason: 'malformed_response', detail: 'agent answered 202 without a status' });
+    agent.inject({ status: 200, body: { status: 'succeeded' } }, { status: 200, body: { status: 'failed', detail: '   ' } });
+    expect(await client().execute(command('power_cycle_tv'), ctx())).toEqual({ outcome: 'succeeded', detail: 'agent reports success' });
+    expect(await client().execute(command('power_cycle_tv'), ctx())).toEqual({ outcome: 'failed', reason: 'rejected', detail: 'agent reports failure' });
+    // Free text is one trimmed line.
+    agent.inject({ status: 200, body: { status: 'failed', detail: '\n  PC refused\n\tshutdown  ' } });
+    expect(await client().execute(command('power_cycle_tv'), ctx())).toEqual({ outcome: 'failed', reason: 'rejected', detail: 'PC refused shutdown' });
+  });
 });
+

@@ -41,6 +41,7 @@ describe('BenQ projector power on', () => {
     expect(await client().execute(powerOn(), ctx())).toMatchObject({ outcome: 'failed', reason: 'rejected' });
     expect(await client().execute(powerOn(2000, 5), ctx())).toMatchObject({ outcome: 'failed', reason: 'not_configured' });
     expect(await client().execute({ ...powerOn(), decision: 'power_cycle_tv' }, ctx())).toMatchObject({ reason: 'not_configured' });
+    expect(await client().execute({ ...powerOn(), params: { location: 'Dartmouth' } }, ctx())).toEqual({ outcome: 'failed', reason: 'not_configured', detail: 'no BenQ projector for bay (none)' });
   });
 
   it('times out retryably when the projector never answers, and fails when it is unreachable', async () => {

@@ -121,4 +121,31 @@ describe('NinjaOne run script', () => {
     expect(results[0]).toMatchObject({ outcome: 'failed', reason: 'unreachable' });
     for (const r of results) expect(JSON.stringify(r)).not.toContain(CLIENT.secret);
   });
+
+  it('a token endpoint that does not answer, fails or answers without a token: the command fails plainly and nothing runs', async () => {
+    await start();
+    const run = async (fault: Parameters<FakeNinjaOne['inject']>[0], ms = 3000) => {
+      ninja.inject(fault);
+      return createNinjaOneScripts(config()).execute(command('reboot_bay_pc', ms), ctx);
+    };
+    expect(await run('hang', 300)).toEqual({ outcome: 'failed', reason: 'deadline', detail: 'NinjaOne token request got no answer' });
+    expect(await run({ status: 503, body: 'maintenance' })).toEqual({ outcome: 'failed', reason: 'server_error', detail: 'NinjaOne token endpoint answered 503' });
+    expect(await run({ status: 200, body: { token: 'not-the-field' } })).toEqual({ outcome: 'failed', reason: 'malformed_response', detail: 'NinjaOne token answer without access_token/expires_in' });
+    expect(ninja.requests.filter((r) => r.path.includes('script/run'))).toHaveLength(0);
+  });
+
+  it('before running, an activity log it cannot read or cannot get stops the command (nothing was started); a command without a bay has no device', async () => {
+    await start();
+    const scripts = createNinjaOneScripts(config());
+    await scripts.execute(command('reset_trackman'), ctx); // caches the token
+    const runs = () => ninja.requests.filter((r) => r.path.includes('script/run')).length;
+    const before = runs();
+    ninja.inject({ status: 200, body: { items: [] } });
+    expect(await scripts.execute(command('reboot_bay_pc'), ctx)).toEqual({ outcome: 'failed', reason: 'malformed_response', detail: 'NinjaOne activities answer without activities' });
+    ninja.inject({ status: 503, body: 'maintenance' });
+    expect(await scripts.execute(command('reboot_bay_pc'), ctx)).toMatchObject({ outcome: 'failed', reason: 'server_error' });
+    expect(runs()).toBe(before);
+    const noBay = { ...command('reset_trackman'), params: { location: 'Dartmouth' } };
+    expect(await scripts.execute(noBay, ctx)).toEqual({ outcome: 'failed', reason: 'not_configured', detail: 'no NinjaOne device for bay (none)' });
+  });
 });

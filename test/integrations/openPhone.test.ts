@@ -125,6 +125,21 @@ describe('OpenPhone webhook', () => {
     });
   });
 
+  it('rejects signed deliveries that are not an event or carry no message object', async () => {
+    const opts = { signingKey, seen: memorySeenEvents(600_000), now: NOW };
+    for (const body of ['[]', '"message.received"', JSON.stringify({ id: '', type: 'message.received' }), JSON.stringify({ id: 'EV11', type: 'message.received', data: { object: 'AC1' } }), JSON.stringify({ id: 'EV12', type: 'message.received' })]) {
+      expect(await receiveOpenPhoneWebhook(openPhoneSignature(body, KEY_B64, NOW.getTime()), body, opts), body).toEqual({ status: 'rejected', reason: 'malformed_payload' });
+    }
+  });
+
+  it('forgets delivery ids after their time to live: the same id is new again', async () => {
+    const seen = memorySeenEvents(60_000);
+    expect(await seen.firstSeen('EV20', NOW)).toBe(true);
+    expect(await seen.firstSeen('EV20', new Date(NOW.getTime() + 30_000))).toBe(false);
+    expect(await seen.firstSeen('EV21', new Date(NOW.getTime() + 61_000))).toBe(true);
+    expect(await seen.firstSeen('EV20', new Date(NOW.getTime() + 61_000))).toBe(true);
+  });
+
   it('rejects any change to the signed body (property)', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (text, extra) => {

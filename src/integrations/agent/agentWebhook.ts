@@ -25,7 +25,7 @@ export interface AgentWebhookConfig {
 type AgentAnswer = { status: 'succeeded' | 'failed' | 'accepted'; detail: string; ref: string | undefined };
 
 // The agent's free text goes into results, so it is trimmed to a short single line.
-const clip = (s: unknown): string => (typeof s === 'string' ? s.replace(/\s+/g, ' ').slice(0, 200) : '');
+const clip = (s: unknown): string => (typeof s === 'string' ? s.replace(/\s+/g, ' ').trim().slice(0, 200) : '');
 
 function readAnswer(text: string): AgentAnswer | null {
   const json = parseJson(text);
