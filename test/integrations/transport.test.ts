@@ -15,7 +15,7 @@ const listen = async (server: Server): Promise<number> => {
   return (server.address() as AddressInfo).port;
 };
 
-describe('UniFi Access over HTTPS with the controller's own CA', () => {
+describe('UniFi Access over HTTPS with the controller’s own CA', () => {
   const unlocks: { door: string; body: unknown }[] = [];
   let url: string;
   let server: Server;
