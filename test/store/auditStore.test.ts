@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkpointTask } from '../../src/jobs/auditTasks.js';
+import { createAuditStore } from '../../src/store/audit/auditStore.js';
 import { engines } from '../support/databases.js';
 import { type TestRuntime, startRuntime } from '../support/runtime.js';
 
@@ -63,6 +65,48 @@ for (const engine of engines) {
       const s = store.createAuditStore(rt.database);
       expect(await s.deleteSegment({ fromSeq: 5, toSeq: 10 })).toBe('not_oldest');
       expect(await s.oldestSeq()).toBe(1);
+    });
+  });
+}
+
+for (const engine of engines) {
+  describe(`a fresh audit log, and two checkpointers at once, on ${engine.name}`, () => {
+    let rt: TestRuntime;
+    beforeAll(async () => {
+      rt = await startRuntime(engine);
+    });
+    afterAll(async () => rt.dispose());
+    const actor = { type: 'system' as const, id: 'test' };
+
+    it('an empty log has no oldest entry, and the checkpoint task has nothing to sign', async () => {
+      const store = createAuditStore(rt.database);
+      expect(await store.oldestSeq()).toBeNull();
+      expect(await checkpointTask(rt.audit, store)).toEqual({ task: 'audit.checkpoint', outcome: 'nothing_new', level: 'info', signedThrough: 0 });
+      expect(await store.latestCheckpoint()).toBeNull();
+    });
+
+    it('two instances signing the same range at once: one checkpoint is saved, the other is told it lost', async () => {
+      for (let i = 0; i < 5; i++) await rt.audit.record({ action: 'config.changed', actor, resource: { type: 'flag', id: `f${i}` }, body: { n: i } });
+      const outcomes = await Promise.all([checkpointTask(rt.audit, createAuditStore(rt.database)), checkpointTask(rt.audit, createAuditStore(rt.database))]);
+      expect(outcomes.map((o) => o.outcome).sort()).toEqual(['conflict', 'created']);
+      expect(outcomes.find((o) => o.outcome === 'conflict')).toEqual({ task: 'audit.checkpoint', outcome: 'conflict', level: 'warn' });
+      expect((await createAuditStore(rt.database).listCheckpoints()).map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 5]]);
+      expect((await rt.audit.verify()).ok).toBe(true);
+    });
+
+    it('reads and verifies a chain longer than one page of rows', async () => {
+      for (let i = 0; i < 1_010; i++) await rt.audit.record({ action: 'config.changed', actor, resource: { type: 'flag', id: `g${i}` }, body: { n: i } });
+      const store = createAuditStore(rt.database);
+      const head = await store.head();
+      let n = 0;
+      let last = 0;
+      for await (const e of store.readRange(1, head.seq)) {
+        expect(e.seq).toBe(last + 1);
+        last = e.seq;
+        n++;
+      }
+      expect(n).toBe(head.seq);
+      expect(await rt.audit.verify()).toMatchObject({ ok: true, verifiedThrough: head.seq });
     });
   });
 }

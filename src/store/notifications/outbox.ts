@@ -51,7 +51,7 @@ export function outboxStore(db: Kysely<DB>): OutboxStore {
               topic: d.topic,
               severity: d.severity as Notification['severity'],
               subject: d.subject,
-              body: (typeof d.body === 'string' ? JSON.parse(d.body) : d.body) as Record<string, unknown>,
+              body: d.body as Record<string, unknown>,
               recipientId: d.recipient_id,
               createdAt: d.created_at,
             },
