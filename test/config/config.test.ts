@@ -76,11 +76,35 @@ describe('configuration', () => {
     ['REDIS_URL', 'not a url', 'a URL (redis:, rediss:)'],
     ['LOG_LEVEL', 'loud', 'one of fatal, error, warn, info, debug, trace, silent'],
     ['FEATURE_AUTO_EXECUTION', 'maybe', 'true or false'],
+    ['API_KEY_ENV', 'prod', 'live or test'],
+    ['TRUSTED_PROXIES', '10.0.0.0/33', 'comma-separated IP addresses or CIDRs'],
+    ['TRUSTED_PROXIES', '10.0.0.1, proxy.internal', 'comma-separated IP addresses or CIDRs'],
+    ['TRUSTED_PROXIES', '2001:db8::/129', 'comma-separated IP addresses or CIDRs'],
+    ['TRUSTED_PROXIES', '10.0.0.0/8/8', 'comma-separated IP addresses or CIDRs'],
+    ['CLUBOS_SIMULATOR_LOCATIONS', 'Dartmouth:DAR:0', 'comma-separated Name:CODE:bays entries'],
+    ['CLUBOS_SIMULATOR_LOCATIONS', 'Dartmouth:DAR:4,Bedford', 'comma-separated Name:CODE:bays entries'],
   ];
   it.each(bad)('rejects %s=%s naming the variable and what is allowed', (name, value, expected) => {
     const run = () => parseConfig({ [name]: value });
     expect(run).toThrow(ConfigError);
     expect(run).toThrow(`${name} must be ${expected}`);
+  });
+
+  it('accepts trusted proxies as IPv4 and IPv6 addresses and CIDRs, and simulator locations as Name:CODE:bays', () => {
+    const c = parseConfig({ TRUSTED_PROXIES: '10.0.0.1, 10.0.0.0/8,2001:db8::/48 ,::1', CLUBOS_SIMULATOR_LOCATIONS: ' Halifax:HFX:6 ,Truro:TRU:1', API_KEY_ENV: 'test' });
+    expect(c.trustedProxies).toEqual(['10.0.0.1', '10.0.0.0/8', '2001:db8::/48', '::1']);
+    expect(c.execution.simulatorLocations).toEqual([
+      { name: 'Halifax', code: 'HFX', bays: 6 },
+      { name: 'Truro', code: 'TRU', bays: 1 },
+    ]);
+    expect(c.keys.env).toBe('test');
+  });
+
+  it('rejects a webhook signing key that is not base64 of 16 bytes, without echoing it', () => {
+    for (const value of ['not base64!', Buffer.alloc(8, 1).toString('base64')]) {
+      expect(() => parseConfig({ OPENPHONE_WEBHOOK_SECRET: value })).toThrow('OPENPHONE_WEBHOOK_SECRET must be a base64 key of at least 16 bytes');
+      expect(() => parseConfig({ OPENPHONE_WEBHOOK_SECRET: value })).not.toThrow(value);
+    }
   });
 
   it('rejects thresholds that are not ordered low < medium < high', () => {

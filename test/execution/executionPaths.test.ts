@@ -121,6 +121,8 @@ for (const engine of engines) {
       expect(await seen(nowhere)).toEqual([]);
       expect(await figures(nowhere)).toBe(0);
       expect((await seen(admin)).length).toBeGreaterThan(1);
+      const filtered = await rt.app.inject({ method: 'GET', url: '/v1/executions?location=bedford&limit=200', headers: admin.headers });
+      expect((filtered.json() as { executions: { location: string | null }[] }).executions.map((x) => x.location)).toEqual(['Bedford']);
     });
 
     it('a row whose decision left the catalogue (written by an older version) is cancelled as not executable and audited', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrateDown, migrateUp, migrationStatus, migrationsCurrent } from '../../src/store/migrate.js';
@@ -65,3 +68,30 @@ for (const engine of engines) {
     });
   });
 }
+
+describe('the migration chain on disk', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const chainDir = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'clubos-migrations-'));
+    dirs.push(dir);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  };
+
+  it('loads a well-formed chain in order, skipping files that are not SQL', () => {
+    const dir = chainDir({ '0002_b.up.sql': 'select 2;', '0002_b.down.sql': '', '0001_a.up.sql': 'select 1;', '0001_a.down.sql': '', 'README.md': '# notes' });
+    expect(loadMigrations(dir).map((m) => [m.version, m.name])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+  });
+
+  it('refuses a badly named file, an up without its down, and a gap in the versions', () => {
+    expect(() => loadMigrations(chainDir({ '0001_Add Users.up.sql': '', '0001_Add Users.down.sql': '' }))).toThrow('migration file name 0001_Add Users.up.sql must look like 0001_name.up.sql');
+    expect(() => loadMigrations(chainDir({ '0001_a.up.sql': '' }))).toThrow('migration 0001_a.up.sql has no 0001_a.down.sql');
+    expect(() => loadMigrations(chainDir({ '0001_a.up.sql': '', '0001_a.down.sql': '', '0003_c.up.sql': '', '0003_c.down.sql': '' }))).toThrow('migration versions must run 1..n without gaps; found 3 at 2');
+  });
+});

@@ -33,7 +33,8 @@ for (const engine of engines) {
       // Past the same-issue window: a new thread.
       const second = await text('hello? anyone there');
       expect(second).not.toBe(first);
-      // An operator answers on the old thread, so it is active again.
+      // An operator answers on the old thread a minute later, so it is the most recently active again.
+      rt.clock.advance(MINUTE);
       await rt.venue.threads.recordOutgoing(first, { text: 'Sorry, looking now', channel: 'sms', executionId: null, operatorId: null, at: rt.clock.now() });
       rt.clock.advance(MINUTE);
       const joined = await text('still black');
