@@ -1,5 +1,6 @@
 import { paramsMatch } from '../decisionMemory/params.js';
 import type { Outcome, Truth } from '../decisionMemory/types.js';
+import { catalogueEntry } from '../venue/catalogue.js';
 import { type DecisionParams, UNKNOWN_DECISION } from '../venue/types.js';
 import type { OperatorDecisionKind } from './ports.js';
 
@@ -34,7 +35,8 @@ export type InvalidAnswer =
   | 'params_required' // modify without parameters
   | 'modify_changes_nothing' // modify with the proposed parameters: that is an approval
   | 'modify_keeps_decision' // modify to another decision: that is a decision from scratch
-  | 'veto_contradicts'; // veto or reject naming the proposed decision itself
+  | 'veto_contradicts' // veto or reject naming the proposed decision itself
+  | 'not_in_catalogue'; // a decision that is neither in the action catalogue nor "no automatable decision"
 
 const proposed = (p: AnsweredProposal): string | null => (p.decision === null || p.decision === UNKNOWN_DECISION ? null : p.decision);
 
@@ -46,6 +48,8 @@ const proposed = (p: AnsweredProposal): string | null => (p.decision === null ||
  * // { kind: 'valid', truth: { decision: 'reset_trackman', params: { bay: 3 } }, outcome: 'approval', agreed: true, audit: 'decision.approved' }
  */
 export function judge(answer: OperatorAnswer, proposal: AnsweredProposal, eventParams: DecisionParams): Judgement {
+  // Operators teach the memory: a name outside the catalogue would become a pattern nothing can carry out.
+  if (answer.decision !== undefined && answer.decision !== UNKNOWN_DECISION && catalogueEntry(answer.decision) === undefined) return { kind: 'invalid', reason: 'not_in_catalogue' };
   const was = proposed(proposal);
   switch (answer.kind) {
     case 'approve':

@@ -26,7 +26,7 @@ for (const engine of engines) {
     const handoff = async (): Promise<string> => {
       const { id } = await submit(rt, key, { kind: 'message', channel: 'sms', from: `c-07${n++}`, location: 'Dartmouth', text: 'I was charged twice for my booking' });
       await settle(rt);
-      const res = await answer(rt, operator, id, { kind: 'decide', decision: 'escalate_billing', params: { location: 'Dartmouth' } });
+      const res = await answer(rt, operator, id, { kind: 'decide', decision: 'escalate_refund', params: { location: 'Dartmouth' } });
       expect(res.statusCode, res.body).toBe(201);
       await settle(rt);
       return id;
@@ -56,7 +56,7 @@ for (const engine of engines) {
       const posted = slack.requests.slice(before).map((r) => JSON.parse(r.body) as { text: string });
       expect(posted).toHaveLength(1);
       expect(posted[0]!.text).toContain(id);
-      expect(posted[0]!.text).toContain('escalate billing at Dartmouth');
+      expect(posted[0]!.text).toContain('escalate refund at Dartmouth');
       expect(await queued(id)).toEqual([]);
     });
 
@@ -64,7 +64,7 @@ for (const engine of engines) {
       slack.inject({ status: 500, body: 'internal_error' });
       const id = await handoff();
       expect(await queued(id)).toEqual([
-        { topic: 'decision.handoff', severity: 'warning', body: expect.objectContaining({ eventId: id, decision: 'escalate_billing', alert: expect.stringContaining('failed') }) },
+        { topic: 'decision.handoff', severity: 'warning', body: expect.objectContaining({ eventId: id, decision: 'escalate_refund', alert: expect.stringContaining('failed') }) },
       ]);
       // The outbox delivers it through its sinks (the log sink at least) on its next run.
       await rt.outbox.deliverDue();

@@ -114,6 +114,11 @@ for (const engine of engines) {
       const e = await fresh(TRACKMAN);
       expect(expectProblem(await answer(rt, operator, e.id, { kind: 'decide' }), 422).reason).toBe('decision_required');
       expect(expectProblem(await answer(rt, operator, e.id, { kind: 'modify', params: { bay: 3 } }), 422).reason).toBe('modify_changes_nothing');
+      // Only catalogued decisions (or "no automatable decision") can be taught: nothing else could ever be carried out.
+      const remembered = rt.decisions.engine.rememberedExamples;
+      expect(expectProblem(await answer(rt, operator, e.id, { kind: 'decide', decision: 'fix_everything' }), 422).reason).toBe('not_in_catalogue');
+      expect(expectProblem(await answer(rt, operator, e.id, { kind: 'veto', decision: 'fix_everything' }), 422).reason).toBe('not_in_catalogue');
+      expect(rt.decisions.engine.rememberedExamples).toBe(remembered);
       const viewer = await createOperator(rt, admin, 'viewer');
       expectProblem(await answer(rt, viewer, e.id, { kind: 'approve' }), 403);
       expectProblem(await answer(rt, operator, randomUUID(), { kind: 'approve' }), 404);

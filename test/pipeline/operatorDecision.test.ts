@@ -46,6 +46,16 @@ describe('judging an operator answer', () => {
     expect(judge({ kind: 'decide', decision: 'escalate_tech' }, p, EVENT)).toMatchObject({ outcome: 'decided', agreed: false, audit: 'decision.overridden', truth: { params: EVENT } });
   });
 
+  it('refuses a decision outside the action catalogue, whatever the answer; "no automatable decision" is always allowed', () => {
+    fc.assert(
+      fc.property(kinds, proposals, fc.stringMatching(/^[a-z0-9_]{1,20}$/), (kind, proposal, name) => {
+        const j = judge({ kind, decision: `x_${name}`, params: { bay: 2 } }, proposal, EVENT);
+        expect(j).toEqual({ kind: 'invalid', reason: 'not_in_catalogue' });
+      }),
+    );
+    expect(judge({ kind: 'decide', decision: UNKNOWN_DECISION }, { decision: 'reset_trackman', params: { bay: 3 } }, EVENT)).toMatchObject({ kind: 'valid', truth: { decision: UNKNOWN_DECISION } });
+  });
+
   it('property: agreement, outcome and audit action are consistent for every answer', () => {
     fc.assert(
       fc.property(answers, proposals, (answer, proposal) => {
