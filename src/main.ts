@@ -164,19 +164,55 @@ export const VERSION: string = (() => {
   return pkg.version;
 })();
 
+/** Building the runtime failed: which step, and the error underneath (`clubos serve` prints it as one line). */
+export class StartupError extends Error {
+  constructor(
+    readonly step: StartupStep,
+    override readonly cause: unknown,
+  ) {
+    super(`${step}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StartupError';
+  }
+}
+
+export type StartupStep = 'opening the database' | 'applying migrations' | 'reading secrets' | 'loading state' | 'building the HTTP app';
+
+/**
+ * Builds every component. A failure part-way (database unreachable, a migration, a bad secrets file, a route
+ * declaration) releases what was already opened and rejects with a StartupError: an open PGlite (its WASM timer),
+ * pg pool or Redis connection would otherwise keep the process alive after the error was reported.
+ */
 export async function buildRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const progress: { step: StartupStep; readonly opened: Array<() => unknown> } = { step: 'opening the database', opened: [] };
+  try {
+    return await assembleRuntime(config, overrides, progress);
+  } catch (err) {
+    for (const release of progress.opened.reverse()) await Promise.resolve().then(release).catch(() => {});
+    throw new StartupError(progress.step, err);
+  }
+}
+
+async function assembleRuntime(
+  config: Config,
+  overrides: RuntimeOverrides,
+  progress: { step: StartupStep; readonly opened: Array<() => unknown> },
+): Promise<Runtime> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const database =
     overrides.database ??
     (await openDatabase(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dir: config.dataDir }));
   const ownsDatabase = overrides.database === undefined;
+  if (ownsDatabase) progress.opened.push(() => database.close());
   if (overrides.migrate !== false) {
+    progress.step = 'applying migrations';
     const applied = await migrateUp(database);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
 
+  progress.step = 'reading secrets';
   const secrets = resolveSecrets(config);
+  const peppers = parsePeppers(secrets.apiKeyPeppers);
   if (secrets.createdFile) {
     logger.warn({ generated: secrets.generated, dir: config.dataDir }, 'secrets generated locally: configure them to share across instances');
   }
@@ -191,6 +227,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     correlationId: currentCorrelationId,
   });
 
+  progress.step = 'loading state';
   const flags = await createRuntimeFlags(config.flags, flagOverrideStore(database.db));
   const setupTokens = setupTokenStore(database.db);
 
@@ -218,6 +255,10 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
   // The subscriber queues its SUBSCRIBE until connected (and ioredis re-subscribes after a reconnect).
   const redisSub = redis ? redis.duplicate({ enableOfflineQueue: true }) : null;
+  progress.opened.push(() => {
+    redisSub?.disconnect();
+    redis?.disconnect();
+  });
   for (const r of [redis, redisSub]) r?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis unavailable'));
   const bus: RevocationBus = redis && redisSub ? redisRevocationBus(redis, redisSub) : localRevocationBus();
   const makeLimiter = createLimiterFactory(redis);
@@ -234,7 +275,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     outbox,
     clock,
     logger,
-    peppers: parsePeppers(secrets.apiKeyPeppers),
+    peppers,
     policy: { rotationDays: config.apiKeyRotationDays, graceDays: config.keys.graceDays, maxLifetimeDays: config.keys.maxLifetimeDays },
     env: config.keys.env,
     // Revocation must reach every instance within 1 s: cache longer only while Redis broadcasts invalidations.
@@ -426,6 +467,7 @@ export async function buildRuntime(config: Config, overrides: RuntimeOverrides =
     logger,
   );
 
+  progress.step = 'building the HTTP app';
   const app = await createHttpApp({
     logger,
     devErrors: config.devErrors,

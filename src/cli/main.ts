@@ -36,12 +36,19 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A command that has returned has nothing left to do: if a library still holds the event loop open (a connection
+// that did not close within serve's release deadline, a keep-alive socket), exit anyway instead of hanging.
+const EXIT_GRACE_MS = 2_000;
+const exitSoon = () => setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    exitSoon();
   },
   (err: unknown) => {
     process.stderr.write(`clubos: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
+    exitSoon();
   },
 );

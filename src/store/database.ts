@@ -81,7 +81,12 @@ async function openPostgres(url: string): Promise<Database> {
       }
     },
     ping: () => ping(db),
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy();
+      // Kysely ends the pool only if it ran a query itself; migrations use `exclusive`, so a start that failed
+      // before any Kysely query left an idle client that kept the process alive for the pool's idle timeout.
+      if (!pool.ended) await pool.end();
+    },
   };
 }
 
