@@ -184,6 +184,12 @@ export function decodedVariants(s: string): string[] {
     // Entities can hide escapes and vice versa; one more pass settles the common nestings.
     const again = unicodeUnescape(htmlEntityDecode(ent));
     if (again !== ent) out.push(again);
+    // Escapes can hide percent-encoding (`\u0025c0\u0025ae` is `%c0%ae`): decode what they revealed once.
+    const revealed = out[out.length - 1]!;
+    if (revealed.indexOf('%') >= 0) {
+      const unpercent = percentDecodeLenient(revealed);
+      if (unpercent !== revealed) out.push(unpercent);
+    }
   }
   const last = out[out.length - 1]!;
   // Fullwidth and compatibility forms (`＜script＞`) fold to ASCII under NFKC, as some back ends do.
