@@ -1,8 +1,8 @@
 import type { CorpusRecord } from '../security/inspector/corpus.js';
 import { cookieIssues, findLeaks, rateLimitIssues, type ScanResponse, securityHeaderIssues } from '../scan/findings.js';
 import { OpenApiError, type ScanRoute, pathMatches, routesFromOpenApi } from '../scan/openapi.js';
-import { type Credential, type ProbeRequest, UNKNOWN_KEY, baselineProbe, planAuthProbes, planErrorProbes, planPayloadProbes } from '../scan/probes.js';
-import { type ScanReport, addIssues, addLeaks, problemType, tallyScan } from '../scan/score.js';
+import { type Credential, type PayloadProbe, type ProbeRequest, type ScanTargetRoute, UNKNOWN_KEY, baselineProbe, planAuthProbes, planErrorProbes, planPayloadProbes } from '../scan/probes.js';
+import { type FlagObservation, type ScanReport, addIssues, addLeaks, classifyPayload, problemType, tallyFlagged, tallyScan } from '../scan/score.js';
 
 /**
  * The scanner's I/O edge: fetches `/openapi.json`, signs in, sends the planned probes with bounded concurrency
@@ -127,26 +127,33 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
   // Which routes each credential reaches: a probe refused by validation got past authentication and the inspector.
   progress(`scan: ${routes.length} routes; finding what the credentials reach…`);
   const credentials: Credential[] = ['none', ...(target.key ? (['key'] as const) : []), ...(jar.cookie ? (['session'] as const) : [])];
-  const targets: { route: ScanRoute; credential: Credential }[] = [];
+  const targets: ScanTargetRoute[] = [];
+  const flagTargets: ScanTargetRoute[] = [];
   const flagOnly: string[] = [];
+  const rawTextRoutes: string[] = [];
   for (const route of routes) {
-    const usable = route.access.kind === 'public' ? (['none'] as Credential[]) : credentials.filter((c) => c !== 'none');
-    for (const credential of usable) {
+    for (const credential of discoveryOrder(route, credentials, target.keyScopes)) {
       const res = await run(baselineProbe(route, credential));
       issues.push({ list: securityHeaderIssues(res), where: label(route) });
       if (problemType(res) !== '/problems/validation-failed') continue;
       // Past authentication, a protected route's answer carries the client's quota.
       if (route.access.kind === 'protected') issues.push({ list: rateLimitIssues(res), where: `${label(route)} (${credential})` });
-      if (route.inspect === 'flag') flagOnly.push(label(route));
-      else targets.push({ route, credential });
+      // Does the route parse a raw text body too (a framework default the OpenAPI document does not show)?
+      let rawText = false;
+      if (route.bodyTypes.length > 0 && !route.bodyTypes.some((t) => t.startsWith('text/plain'))) {
+        const raw = await run({ ...baselineProbe(route, credential), headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'scan' });
+        rawText = problemType(raw) === '/problems/validation-failed';
+        if (rawText) rawTextRoutes.push(label(route));
+      }
+      if (route.inspect === 'flag') {
+        flagOnly.push(label(route));
+        flagTargets.push({ route, credential, rawText });
+      } else targets.push({ route, credential, rawText });
       break;
     }
   }
 
   const unexpectedPublic = routes.filter((r) => r.access.kind === 'public' && !opts.allowPublic.some((p) => pathMatches(p, r.path))).map(label);
-  const authProbes = planAuthProbes(routes, { key: target.key !== null, keyScopes: target.keyScopes, session: jar.cookie !== null });
-  progress(`scan: ${authProbes.length} access probes…`);
-  const auth = await sendAll(authProbes, run, opts.concurrency);
 
   const plan = planPayloadProbes(records, targets, { extraEncodings: opts.extraEncodings });
   progress(`scan: ${plan.probes.length} payload probes on ${targets.length} routes…`);
@@ -161,6 +168,24 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
   const errorProbes = planErrorProbes(targets, opts.bodyLimitBytes);
   const errors = await sendAll(errorProbes, run, Math.min(2, opts.concurrency));
 
+  // Flag-mode routes last, alone: what they flag is read from the server's own counter, so nothing else may flag meanwhile.
+  const flagPlan = planPayloadProbes(records, flagTargets, { extraEncodings: opts.extraEncodings });
+  const counter = flagTargets.length === 0 ? null : flagCounter(routes, target, jar, opts.timeoutMs);
+  let flagged: { observations: FlagObservation[]; countedBy: string } | { notScored: string } | null = null;
+  if (counter !== null && 'notScored' in counter) flagged = counter;
+  else if (counter !== null) {
+    progress(`scan: ${flagPlan.probes.length} payload probes on ${flagTargets.length} flag-mode routes…`);
+    const observations = await attributeFlags(flagPlan.probes, run, counter.read, opts.concurrency);
+    flagged = observations === null ? { notScored: `${counter.countedBy} stopped answering` } : { observations, countedBy: counter.countedBy };
+    for (const [why, n] of Object.entries(flagPlan.skipped)) skipped[`flag routes: ${why}`] = (skipped[`flag routes: ${why}`] ?? 0) + n;
+  }
+
+  // Access probes last: a key refused on routes beyond its scopes is what compromise detection counts (a burst
+  // suspends it, as it should), and the payload probes above need the key working.
+  const authProbes = planAuthProbes(routes, { key: target.key !== null, keyScopes: target.keyScopes, session: jar.cookie !== null });
+  progress(`scan: ${authProbes.length} access probes…`);
+  const auth = await sendAll(authProbes, run, opts.concurrency);
+
   const report = tallyScan(
     target.base,
     {
@@ -172,22 +197,124 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
       unexpected_public: unexpectedPublic,
       flag_only: flagOnly,
       attack_targets: targets.map((t) => `${label(t.route)} (${t.credential})`),
+      raw_text_bodies: rawTextRoutes,
     },
     { auth, payloads, errors },
     skipped,
   );
+  if (flagged !== null && 'notScored' in flagged) report.flag_routes.not_scored = flagged.notScored;
+  else if (flagged !== null) tallyFlagged(report, flagged.observations, flagged.countedBy);
+  const flagSent = flagged !== null && 'observations' in flagged ? flagged.observations : [];
   for (const i of issues) addIssues(report, i.list, i.where);
   for (const { probe, response } of errors) {
     if (response.status === 0) report.errors_5xx.push({ probe: `error:${probe.probe}`, method: probe.method, url: probe.url.slice(0, 200), status: 0 });
     addLeaks(report, findLeaks(response.body), `error:${probe.probe}`, probe.method, probe.url.slice(0, 120), response.status);
     addIssues(report, securityHeaderIssues(response), `error:${probe.probe}`);
   }
-  for (const { probe, response } of [...auth, ...payloads]) {
+  for (const { probe, response } of [...auth, ...payloads, ...flagSent]) {
     const echoed = probe.group === 'auth' ? [] : [probe.record.payload, decodeURIComponentSafe(probe.url)];
     addLeaks(report, findLeaks(response.body, echoed), probe.group === 'auth' ? `auth:${probe.probe}` : `${probe.group}:${probe.record.id}`, probe.method, probe.url.slice(0, 120), response.status);
   }
   for (const { probe, response } of auth) addIssues(report, securityHeaderIssues(response), `auth:${probe.probe} ${label(probe.route)}`);
   return { kind: 'done', report };
+}
+
+/**
+ * The credentials to try on a route while finding what the scan reaches, fitting ones first and none that the
+ * route's declaration already refuses: every refused key counts towards an authorisation-failure burst.
+ */
+function discoveryOrder(route: ScanRoute, have: readonly Credential[], keyScopes: readonly string[] | null): Credential[] {
+  if (route.access.kind === 'public') return ['none'];
+  const { scopes, role } = route.access;
+  const key = have.includes('key') && scopes !== null;
+  const keyFits = key && (keyScopes === null || scopes.every((s) => keyScopes.includes(s)));
+  const session = have.includes('session') && role !== null;
+  const order: Credential[] = [];
+  if (keyFits) order.push('key');
+  if (session) order.push('session');
+  return order;
+}
+
+type FlagCounter = { read: () => Promise<number | null>; countedBy: string } | { notScored: string };
+
+/**
+ * The server's count of flagged requests: `GET /v1/security/timeseries?metric=flagged`, read with the session or a
+ * key that may (the security dashboard's own figure, fed by the inspector's security events). The window is fixed on
+ * the first read around the server's own clock (its `to`), a day either side, so it cannot slide during the scan.
+ */
+function flagCounter(routes: readonly ScanRoute[], target: ScanTarget, jar: CookieJar, timeoutMs: number): FlagCounter {
+  const path = '/v1/security/timeseries';
+  if (!routes.some((r) => r.method === 'GET' && r.path === path)) return { notScored: `the server documents no GET ${path}` };
+  const credential: Credential | null = jar.cookie !== null ? 'session' : target.key !== null && target.keyScopes?.includes('security:read') ? 'key' : null;
+  if (credential === null) return { notScored: `no credential reads GET ${path} (sign in with --login, or a key with security:read)` };
+  const base = `${path}?metric=flagged&bucket=1d`;
+  const get = async (query: string): Promise<{ to: string; points: { value?: unknown }[] } | null> => {
+    const res = await send(target.base, { method: 'GET', url: `${base}${query}`, headers: {}, credential }, target, jar, timeoutMs);
+    if (res.status !== 200) return null;
+    try {
+      const body = JSON.parse(res.body) as { to?: unknown; points?: unknown };
+      return typeof body.to === 'string' && Array.isArray(body.points) ? { to: body.to, points: body.points as { value?: unknown }[] } : null;
+    } catch {
+      return null;
+    }
+  };
+  let window: string | null = null;
+  return {
+    countedBy: `GET ${path}?metric=flagged (${credential})`,
+    async read() {
+      if (window === null) {
+        const now = await get('');
+        if (now === null) return null;
+        const at = Date.parse(now.to);
+        window = `&from=${encodeURIComponent(new Date(at - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(at + 86_400_000).toISOString())}`;
+      }
+      const series = await get(window);
+      return series === null ? null : series.points.reduce<number>((sum, p) => sum + (typeof p.value === 'number' ? p.value : 0), 0);
+    },
+  };
+}
+
+/** Probes per batch: attacks mostly all flag, benign texts mostly none, so a batch usually settles with one read. */
+const FLAG_BATCH = 8;
+
+/**
+ * Sends the flag-route probes and learns which were flagged from the counter: batches of one group and kind, the
+ * counter read after each; a batch whose count is neither none nor all of its candidates is re-sent one probe at a
+ * time. A candidate is a probe that got past authentication to validation (a flag route lets a detected request on).
+ * Null when the counter cannot be read.
+ */
+async function attributeFlags(
+  probes: readonly PayloadProbe[],
+  run: (p: ProbeRequest) => Promise<ScanResponse>,
+  read: () => Promise<number | null>,
+  concurrency: number,
+): Promise<FlagObservation[] | null> {
+  const ordered = [...probes].sort((a, b) => a.group.localeCompare(b.group) || a.record.kind.localeCompare(b.record.kind));
+  const out: FlagObservation[] = [];
+  let count = await read();
+  if (count === null) return null;
+  for (let i = 0; i < ordered.length; i += FLAG_BATCH) {
+    const sent = (await sendAll(ordered.slice(i, i + FLAG_BATCH), run, concurrency)).filter((s) => s.response.status !== 0);
+    const after = await read();
+    if (after === null) return null;
+    const candidates = sent.filter((s) => classifyPayload(s.response) === 'passed');
+    const others = sent.filter((s) => classifyPayload(s.response) !== 'passed');
+    for (const s of others) out.push({ ...s, flagged: false });
+    const delta = after - count;
+    count = after;
+    if (delta === 0 || delta === candidates.length) {
+      for (const s of candidates) out.push({ ...s, flagged: delta > 0 });
+      continue;
+    }
+    for (const s of candidates) {
+      const response = await run(s.probe);
+      const next = await read();
+      if (next === null) return null;
+      out.push({ probe: s.probe, response, flagged: next > count });
+      count = next;
+    }
+  }
+  return out;
 }
 
 function decodeURIComponentSafe(s: string): string {

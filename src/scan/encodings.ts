@@ -73,3 +73,47 @@ export function encodeValue(payload: string, encoding: Encoding, inJson: boolean
 export function jsonString(value: string, encoding: Encoding): string {
   return encoding === 'unicode_escape' ? `"${unicodeEscape(value)}"` : JSON.stringify(value);
 }
+
+/** How many decodings an application may plausibly apply to a value beyond its framework's (as the inspector assumes). */
+export const MAX_APPLICATION_DECODINGS = 2;
+
+const percentOnce = (s: string): string =>
+  s.replace(/%(?:u([0-9a-f]{4})|([0-9a-f]{2}))/gi, (_m, u: string | undefined, x: string | undefined) => String.fromCharCode(Number.parseInt(u ?? x ?? '', 16)));
+
+/**
+ * Percent-encoding layers a payload already carries: how many rounds of decoding change it (`%2e` 1, `%252e` 2,
+ * `%%32%65` 2), counted up to `max`.
+ * @example percentLayers('..%252f') // 2
+ */
+export function percentLayers(s: string, max = 4): number {
+  let layers = 0;
+  for (let cur = s; layers < max && cur.indexOf('%') >= 0; layers++) {
+    const next = percentOnce(cur);
+    if (next === cur) break;
+    cur = next;
+  }
+  return layers;
+}
+
+/** Kinds whose interpreters read `/**\/` as whitespace or a comment (SQL, JavaScript, HTML attribute separators). */
+const COMMENT_AS_SPACE: ReadonlySet<string> = new Set(['sqli', 'nosql_injection', 'code_injection', 'xss']);
+/** Kinds whose interpreters fold case (SQL keywords, HTML names, Windows paths and cmd). */
+const CASE_FOLDING: ReadonlySet<string> = new Set(['sqli', 'xss', 'path_traversal', 'command_injection']);
+
+/**
+ * Why `encoding` would turn an attack of `kind` into a string that no interpreter of that kind reads as the attack,
+ * or null when the encoded form is still the attack. Such probes measure nothing about a defence, so the planner
+ * passes over them (and says how many): an application that decodes a value three times, `/**\/` between shell
+ * words, `PrOcEsS.EnV` in JavaScript.
+ * @example harmlessEncoding('path_traversal', 'cat /etc/passwd', 'sql_comment', false) // '/**\/ is not whitespace to path_traversal'
+ * @example harmlessEncoding('sqli', "1' or 1=1", 'sql_comment', false) // null
+ */
+export function harmlessEncoding(kind: string, payload: string, encoding: Encoding, inJson: boolean): string | null {
+  const added = encoding === 'url' ? 1 : encoding === 'double_url' ? 2 : encoding === 'unicode_escape' && !inJson ? 1 : 0;
+  if (added > 0) {
+    if (percentLayers(payload) + added > MAX_APPLICATION_DECODINGS) return `${encoding} of an already encoded payload needs more than ${MAX_APPLICATION_DECODINGS} decodings`;
+  }
+  if (encoding === 'sql_comment' && !COMMENT_AS_SPACE.has(kind)) return `/**/ is not whitespace to ${kind}`;
+  if (encoding === 'mixed_case' && !CASE_FOLDING.has(kind)) return `${kind} is case-sensitive`;
+  return null;
+}

@@ -1,5 +1,5 @@
 import type { CorpusRecord } from '../security/inspector/corpus.js';
-import { type Encoding, ENCODINGS, encodeValue, jsonString } from './encodings.js';
+import { type Encoding, ENCODINGS, encodeValue, harmlessEncoding, jsonString } from './encodings.js';
 import type { ScanRoute } from './openapi.js';
 
 /**
@@ -23,7 +23,9 @@ export type Placement =
   | 'form_value'
   | 'form_key'
   | 'header_value'
-  | 'cookie_value';
+  | 'cookie_value'
+  /** The payload as a `text/plain` body, on routes found to parse one (a framework default the OpenAPI document does not show). */
+  | 'raw_body';
 
 export interface ProbeRequest {
   readonly method: string;
@@ -69,6 +71,13 @@ const withMarker = (path: string, query = ''): string => `${path}?${query ? `${q
 const takesJson = (r: ScanRoute) => r.bodyTypes.some((t) => t.startsWith('application/json'));
 const takesForm = (r: ScanRoute) => r.bodyTypes.includes('application/x-www-form-urlencoded');
 
+/** A route the scan reaches with a credential; `rawText` when it was found to parse `text/plain` bodies. */
+export interface ScanTargetRoute {
+  readonly route: ScanRoute;
+  readonly credential: Credential;
+  readonly rawText?: boolean;
+}
+
 /** The smallest body a route parses: `{}` for JSON routes, nothing for the others. */
 export function emptyBody(route: ScanRoute): { headers: Record<string, string>; body?: string } {
   if (takesJson(route)) return { headers: { 'content-type': 'application/json' }, body: '{}' };
@@ -107,7 +116,7 @@ export function placementsFor(location: CorpusRecord['location']): readonly Plac
   switch (location) {
     case 'any':
     case 'multipart_value':
-      return ['query_value', 'json_value', 'header_value', 'cookie_value', 'path_value', 'form_value'];
+      return ['query_value', 'json_value', 'header_value', 'cookie_value', 'path_value', 'form_value', 'raw_body'];
     case 'query':
       return ['query_value'];
     case 'body_form':
@@ -124,13 +133,20 @@ export function placementsFor(location: CorpusRecord['location']): readonly Plac
       return ['cookie_value'];
     case 'path':
       return ['path_value'];
+    case 'raw_body':
+      return ['raw_body'];
+    case 'xml_body':
+      // As raw text where a route parses that (the inspector reads the strings of an XML document there). Sent as
+      // application/xml it would only show that no route parses XML, which the error probes check.
+      return ['raw_body'];
     default:
       return [];
   }
 }
 
 /** Which routes can carry a placement. */
-function fits(route: ScanRoute, placement: Placement): boolean {
+function fits(target: ScanTargetRoute, placement: Placement): boolean {
+  const { route } = target;
   switch (placement) {
     case 'path_value':
       return route.pathParams.length > 0;
@@ -141,6 +157,8 @@ function fits(route: ScanRoute, placement: Placement): boolean {
     case 'form_value':
     case 'form_key':
       return takesForm(route);
+    case 'raw_body':
+      return target.rawText === true;
     default:
       return true;
   }
@@ -161,7 +179,7 @@ function paramName(record: CorpusRecord): string {
  * (a header value outside latin-1, a JSON body that is not an object, an encoding that changes nothing).
  */
 export function placePayload(route: ScanRoute, record: CorpusRecord, placement: Placement, encoding: Encoding): Omit<ProbeRequest, 'credential'> | null {
-  const inJson = placement === 'json_value' || placement === 'json_key';
+  const inJson = isJsonPlacement(placement);
   const value = encodeValue(record.payload, encoding, inJson);
   if (value === null) return null;
   const name = paramName(record);
@@ -185,6 +203,8 @@ export function placePayload(route: ScanRoute, record: CorpusRecord, placement: 
       if (encoding !== 'plain' || /[\s#]/.test(record.payload)) return null;
       return withPlainBody(withMarker(path, record.payload));
     case 'path_value': {
+      // Longer than any id: the router refuses it as too long (414), which says nothing about injection either way.
+      if (value.length > MAX_PATH_PARAM) return null;
       let first = true;
       const url = route.path.replace(/\{([^}]+)\}/g, () => {
         const v = first ? value : SAMPLE_PARAM;
@@ -212,8 +232,15 @@ export function placePayload(route: ScanRoute, record: CorpusRecord, placement: 
     }
     case 'cookie_value':
       return withPlainBody(withMarker(path), { cookie: `scan_probe=${encodeURIComponent(value)}` });
+    case 'raw_body':
+      return { method: route.method, url: withMarker(path), headers: { 'content-type': 'text/plain; charset=utf-8' }, body: value };
   }
 }
+
+const isJsonPlacement = (p: Placement) => p === 'json_value' || p === 'json_key';
+
+/** Fastify's default `maxParamLength`: a longer path parameter is answered 414 before anything looks at it. */
+export const MAX_PATH_PARAM = 100;
 
 export interface PayloadPlan {
   readonly probes: PayloadProbe[];
@@ -228,7 +255,7 @@ export interface PayloadPlan {
  */
 export function planPayloadProbes(
   records: readonly CorpusRecord[],
-  targets: readonly { route: ScanRoute; credential: Credential }[],
+  targets: readonly ScanTargetRoute[],
   opts: { extraEncodings: number } = { extraEncodings: 1 },
 ): PayloadPlan {
   const probes: PayloadProbe[] = [];
@@ -243,27 +270,42 @@ export function planPayloadProbes(
       skip(`location ${record.location} not sent`);
       return;
     }
-    // Rotate the starting placement; fall through to the next one when no route fits it.
+    // Rotate the starting placement; fall through to the next one when no route fits it or it cannot carry the payload.
     let placed = false;
+    let unsendable = false;
     for (let k = 0; k < placements.length && !placed; k++) {
       const placement = placements[(i + k) % placements.length]!;
-      const fitting = targets.filter((t) => fits(t.route, placement));
+      const fitting = targets.filter((t) => fits(t, placement));
       if (fitting.length === 0) continue;
       const target = fitting[i % fitting.length]!;
       const group = record.expected === 'attack' ? 'attack' : 'benign';
-      const encodings: Encoding[] = ['plain'];
-      if (group === 'attack') for (let e = 0; e < Math.min(opts.extraEncodings, others.length); e++) encodings.push(others[(i + e) % others.length]!);
-      for (const encoding of encodings) {
+      const add = (encoding: Encoding, req: Omit<ProbeRequest, 'credential'>) =>
+        probes.push({ ...req, credential: target.credential, group, route: target.route, record, placement, encoding });
+      const plain = placePayload(target.route, record, placement, 'plain');
+      if (plain === null) {
+        skip(`unsendable at ${placement}`);
+        unsendable = true;
+        continue;
+      }
+      add('plain', plain);
+      // Further encodings, rotating from this record's turn: those that change the payload into something its
+      // interpreter still reads as the attack (see harmlessEncoding); the harmless ones are passed over, and counted.
+      let extra = 0;
+      for (let e = 0; group === 'attack' && e < others.length && extra < opts.extraEncodings; e++) {
+        const encoding = others[(i + e) % others.length]!;
         const req = placePayload(target.route, record, placement, encoding);
-        if (req === null) {
-          if (encoding === 'plain') skip(`unsendable at ${placement}`);
+        if (req === null) continue;
+        const harmless = harmlessEncoding(record.kind, record.payload, encoding, isJsonPlacement(placement));
+        if (harmless !== null) {
+          skip(`encoding passed over as harmless: ${harmless}`);
           continue;
         }
-        probes.push({ ...req, credential: target.credential, group, route: target.route, record, placement, encoding });
+        add(encoding, req);
+        extra++;
       }
       placed = true;
     }
-    if (!placed) skip(`no route takes ${placements.join('/')}`);
+    if (!placed && !unsendable) skip(`no route takes ${placements.join('/')}`);
   });
   return { probes, skipped };
 }
@@ -272,7 +314,7 @@ export function planPayloadProbes(
  * Requests built to make a server fail: malformed and oversized bodies, wrong media types, broken URL encoding,
  * deep nesting, prototype keys, unknown routes and methods. Each must come back as a 4xx problem without internals.
  */
-export function planErrorProbes(targets: readonly { route: ScanRoute; credential: Credential }[], bodyLimitBytes: number): ErrorProbe[] {
+export function planErrorProbes(targets: readonly ScanTargetRoute[], bodyLimitBytes: number): ErrorProbe[] {
   const out: ErrorProbe[] = [];
   const jsonTarget = targets.find((t) => takesJson(t.route));
   const anyTarget = targets.find((t) => t.route.method === 'GET') ?? targets[0];

@@ -69,9 +69,40 @@ export interface RouteFinding {
   readonly status: number;
 }
 
+/** Payload probes on flag-mode routes (customer texts): detected means flagged (or blocked), told apart from blocks. */
+export interface FlagRoutesReport {
+  /** How flags were counted (the security dashboard's counter), or null when they could not be. */
+  counted_by: string | null;
+  /** Why flag routes were not scored, when they were not. */
+  not_scored: string | null;
+  attack: {
+    n: number;
+    flagged: number;
+    blocked: number;
+    passed: number;
+    inconclusive: number;
+    /** (flagged + blocked) / (flagged + blocked + passed) */
+    rate: number;
+    by_kind: Record<string, { n: number; detected: number; rate: number }>;
+    missed_examples: { id: string; kind: string; placement: Placement; encoding: Encoding; route: string; payload: string }[];
+  };
+  benign: { n: number; flagged: number; inconclusive: number; rate: number; examples: { id: string; placement: Placement; route: string; payload: string }[] };
+}
+
 export interface ScanReport {
   target: string;
-  routes: { n: number; public: number; protected: number; unauthenticated_open: number; open: RouteFinding[]; unexpected_public: string[]; flag_only: string[]; attack_targets: string[] };
+  routes: {
+    n: number;
+    public: number;
+    protected: number;
+    unauthenticated_open: number;
+    open: RouteFinding[];
+    unexpected_public: string[];
+    flag_only: string[];
+    attack_targets: string[];
+    /** Routes that parse `text/plain` bodies although their OpenAPI operation names other media types only. */
+    raw_text_bodies: string[];
+  };
   attack: {
     n: number;
     blocked: number;
@@ -87,6 +118,7 @@ export interface ScanReport {
     missed_examples: { id: string; kind: string; placement: Placement; encoding: Encoding; route: string; payload: string }[];
   };
   benign: { n: number; blocked: number; inconclusive: number; rate: number; examples: { id: string; placement: Placement; route: string; payload: string }[] };
+  flag_routes: FlagRoutesReport;
   skipped: Record<string, number>;
   errors_5xx: { probe: string; method: string; url: string; status: number }[];
   leaks: { probe: string; method: string; path: string; status: number; marker: string; excerpt: string }[];
@@ -119,6 +151,7 @@ export function tallyScan(target: string, routes: ScanReport['routes'], obs: Sca
     routes,
     attack: { n: 0, blocked: 0, refused_before_inspection: 0, passed: 0, inconclusive: 0, rate: 0, by_kind: {}, by_location: {}, by_encoding: {}, extended: { n: 0, blocked: 0, rate: 0 }, missed_examples: [] },
     benign: { n: 0, blocked: 0, inconclusive: 0, rate: 0, examples: [] },
+    flag_routes: emptyFlagRoutes(routes.flag_only.length > 0 ? 'no flag probe was sent' : null),
     skipped,
     errors_5xx: [],
     leaks: [],
@@ -180,6 +213,71 @@ export function tallyScan(target: string, routes: ScanReport['routes'], obs: Sca
   return report;
 }
 
+export function emptyFlagRoutes(notScored: string | null): FlagRoutesReport {
+  return {
+    counted_by: null,
+    not_scored: notScored,
+    attack: { n: 0, flagged: 0, blocked: 0, passed: 0, inconclusive: 0, rate: 0, by_kind: {}, missed_examples: [] },
+    benign: { n: 0, flagged: 0, inconclusive: 0, rate: 0, examples: [] },
+  };
+}
+
+/** A payload probe on a flag route, its response, and whether the server recorded it as flagged. */
+export interface FlagObservation {
+  readonly probe: PayloadProbe;
+  readonly response: ScanResponse;
+  readonly flagged: boolean;
+}
+
+/**
+ * Tallies probes sent to flag-mode routes. A flag route lets a detected request through (it then stops at
+ * validation, as every probe does), so its answer alone says nothing: `flagged` comes from the server's record.
+ * Core-tier attacks count; a 5xx is added to `errors_5xx`.
+ */
+export function tallyFlagged(report: ScanReport, obs: readonly FlagObservation[], countedBy: string): void {
+  const f = emptyFlagRoutes(null);
+  f.counted_by = countedBy;
+  for (const { probe, response, flagged } of obs) {
+    const outcome = classifyPayload(response);
+    const route = describe(probe.route.method, probe.route.path);
+    if (outcome === 'error') {
+      report.errors_5xx.push({ probe: `flag:${probe.group}:${probe.record.id}`, method: probe.method, url: probe.url.slice(0, 200), status: response.status });
+      continue;
+    }
+    const detected = outcome === 'blocked' || outcome === 'refused' || (outcome === 'passed' && flagged);
+    if (probe.group === 'benign') {
+      f.benign.n++;
+      if (outcome === 'inconclusive') f.benign.inconclusive++;
+      else if (detected) {
+        f.benign.flagged++;
+        if (f.benign.examples.length < 20) f.benign.examples.push({ id: probe.record.id, placement: probe.placement, route, payload: probe.record.payload.slice(0, 160) });
+      }
+      continue;
+    }
+    if (probe.record.tier === 'extended') continue;
+    f.attack.n++;
+    if (outcome === 'inconclusive') {
+      f.attack.inconclusive++;
+      continue;
+    }
+    if (outcome === 'passed' && flagged) f.attack.flagged++;
+    else if (detected) f.attack.blocked++;
+    else f.attack.passed++;
+    const k = f.attack.by_kind[probe.record.kind] ?? { n: 0, detected: 0, rate: 0 };
+    f.attack.by_kind[probe.record.kind] = k;
+    k.n++;
+    if (detected) k.detected++;
+    k.rate = ratio(k.detected, k.n);
+    if (!detected && f.attack.missed_examples.length < 25) {
+      f.attack.missed_examples.push({ id: probe.record.id, kind: probe.record.kind, placement: probe.placement, encoding: probe.encoding, route, payload: probe.record.payload.slice(0, 160) });
+    }
+  }
+  f.attack.rate = ratio(f.attack.flagged + f.attack.blocked, f.attack.flagged + f.attack.blocked + f.attack.passed);
+  f.benign.rate = ratio(f.benign.flagged, f.benign.n - f.benign.inconclusive);
+  report.flag_routes = f;
+  report.requests += obs.length;
+}
+
 export interface Thresholds {
   /** Core-tier attack probes blocked, of those that reached the inspector. */
   readonly minBlockRate: number;
@@ -219,13 +317,27 @@ export function thresholdFailures(r: ScanReport, t: Thresholds): string[] {
   // A kind seen in only a handful of probes is reported but not gated: one miss would swing it by tens of percent.
   for (const [kind, tally] of Object.entries(r.attack.by_kind)) if (tally.n >= MIN_KIND_SAMPLES && tally.rate < t.minKindRate) out.push(`${kind} block rate ${pct(tally.rate)} < ${pct(t.minKindRate)}`);
   if (r.benign.n > 0 && r.benign.rate > t.maxFalsePositiveRate) out.push(`benign false-positive rate ${pct(r.benign.rate)} > ${pct(t.maxFalsePositiveRate)}`);
-  const payloads = r.attack.n + r.benign.n;
-  const inconclusive = r.attack.inconclusive + r.benign.inconclusive;
+  // Flag routes run the same inspector in flag mode: the same bars, on what they flagged.
+  const fr = r.flag_routes;
+  if (fr.attack.flagged + fr.attack.blocked + fr.attack.passed > 0 && fr.attack.rate < t.minBlockRate) out.push(`flag-route attack detection rate ${pct(fr.attack.rate)} < ${pct(t.minBlockRate)}`);
+  if (fr.benign.n - fr.benign.inconclusive > 0 && fr.benign.rate > t.maxFalsePositiveRate) out.push(`flag-route benign flag rate ${pct(fr.benign.rate)} > ${pct(t.maxFalsePositiveRate)}`);
+  const payloads = r.attack.n + r.benign.n + fr.attack.n + fr.benign.n;
+  const inconclusive = r.attack.inconclusive + r.benign.inconclusive + fr.attack.inconclusive + fr.benign.inconclusive;
   if (payloads > 0 && inconclusive / payloads > t.maxInconclusiveRate) out.push(`${inconclusive} of ${payloads} payload probes answered by auth or rate limiting, not the inspector`);
   if (r.leaks.length > t.maxLeaks) out.push(`${r.leaks.length} response(s) leak internals (max ${t.maxLeaks})`);
   if (r.header_issues.length > t.maxHeaderIssues) out.push(`${r.header_issues.length} header issue(s) (max ${t.maxHeaderIssues})`);
   if (r.errors_5xx.length > t.max5xx) out.push(`${r.errors_5xx.length} 5xx response(s) to scanner probes (max ${t.max5xx})`);
   return out;
+}
+
+function flagLines(f: FlagRoutesReport, pct: (x: number) => string): string[] {
+  if (f.counted_by === null) return f.not_scored === null ? [] : [`flag-mode routes: not scored (${f.not_scored})`];
+  const decided = f.attack.flagged + f.attack.blocked + f.attack.passed;
+  return [
+    `attacks on flag-mode routes (core): ${f.attack.flagged} flagged + ${f.attack.blocked} blocked of ${decided} (detected ${pct(f.attack.rate)}), ${f.attack.inconclusive} inconclusive; counted by ${f.counted_by}`,
+    ...Object.entries(f.attack.by_kind).map(([k, t]) => `  flag kind ${k.padEnd(15)} ${String(t.detected).padStart(5)}/${String(t.n).padEnd(5)} ${pct(t.rate)}`),
+    `benign on flag-mode routes: ${f.benign.flagged}/${f.benign.n} flagged (${pct(f.benign.rate)})`,
+  ];
 }
 
 /** The human-readable report. */
@@ -236,13 +348,15 @@ export function humanReport(r: ScanReport, failures: readonly string[]): string[
     `routes: ${r.routes.n} (${r.routes.public} public, ${r.routes.protected} protected); open without required credentials: ${r.routes.unauthenticated_open}`,
     ...r.routes.open.map((f) => `  OPEN ${f.method} ${f.path} (${f.probe} -> ${f.status})`),
     ...r.routes.unexpected_public.map((p) => `  UNEXPECTED PUBLIC ${p}`),
-    `attack targets: ${r.routes.attack_targets.join(', ') || 'none'}${r.routes.flag_only.length ? `; flag-only (not scored): ${r.routes.flag_only.join(', ')}` : ''}`,
+    `attack targets: ${r.routes.attack_targets.join(', ') || 'none'}${r.routes.flag_only.length ? `; flag-mode: ${r.routes.flag_only.join(', ')}` : ''}`,
+    ...(r.routes.raw_text_bodies.length > 0 ? [`routes that also parse text/plain bodies (undocumented; attacks sent there too): ${r.routes.raw_text_bodies.length}`] : []),
     `attacks (core): ${r.attack.blocked}/${r.attack.blocked + r.attack.passed} blocked (${pct(r.attack.rate)}; ${r.attack.refused_before_inspection} of them refused by the parser or router), ${r.attack.inconclusive} inconclusive; extended tier ${r.attack.extended.blocked}/${r.attack.extended.n} (${pct(r.attack.extended.rate)})`,
     ...Object.entries(r.attack.by_kind).map(([k, t]) => `  kind ${k.padEnd(20)} ${String(t.blocked).padStart(5)}/${String(t.n).padEnd(5)} ${pct(t.rate)}`),
     ...Object.entries(r.attack.by_location).map(([k, t]) => `  location ${k.padEnd(16)} ${String(t.blocked).padStart(5)}/${String(t.n).padEnd(5)} ${pct(t.rate)}`),
     ...Object.entries(r.attack.by_encoding).map(([k, t]) => `  encoding ${k.padEnd(16)} ${String(t.blocked).padStart(5)}/${String(t.n).padEnd(5)} ${pct(t.rate)}`),
     `benign: ${r.benign.blocked}/${r.benign.n} blocked (false positives ${pct(r.benign.rate)})`,
     ...r.benign.examples.slice(0, 5).map((e) => `  FP ${e.id} at ${e.placement}: ${JSON.stringify(e.payload).slice(0, 100)}`),
+    ...flagLines(r.flag_routes, pct),
     `5xx: ${r.errors_5xx.length}; leaks: ${r.leaks.length}; header issues: ${r.header_issues.length}`,
     ...r.errors_5xx.slice(0, 10).map((e) => `  5XX ${e.status} ${e.probe} ${e.method} ${e.url.slice(0, 100)}`),
     ...r.leaks.slice(0, 10).map((l) => `  LEAK ${l.marker} in ${l.probe} ${l.method} ${l.path} -> ${l.status}: ${JSON.stringify(l.excerpt).slice(0, 120)}`),

@@ -29,9 +29,14 @@ for (const engine of engines) {
       const report = JSON.parse(io.lines.at(-1)!) as {
         ok: boolean;
         failures: string[];
-        routes: { n: number; unauthenticated_open: number; attack_targets: string[]; flag_only: string[] };
-        attack: { n: number; blocked: number; rate: number; by_kind: Record<string, { n: number; rate: number }>; by_encoding: Record<string, unknown> };
+        routes: { n: number; unauthenticated_open: number; attack_targets: string[]; flag_only: string[]; raw_text_bodies: string[] };
+        attack: { n: number; blocked: number; rate: number; by_kind: Record<string, { n: number; rate: number }>; by_encoding: Record<string, unknown>; by_location: Record<string, { n: number }> };
         benign: { n: number; blocked: number; rate: number };
+        flag_routes: {
+          counted_by: string | null;
+          attack: { n: number; flagged: number; blocked: number; passed: number; rate: number; by_kind: Record<string, unknown> };
+          benign: { n: number; flagged: number; rate: number };
+        };
         leaks: unknown[];
         header_issues: unknown[];
         errors_5xx: unknown[];
@@ -46,6 +51,16 @@ for (const engine of engines) {
       expect(report.routes.attack_targets).toContain('GET /v1/keys (session)');
       expect(report.routes.attack_targets).toContain('POST /v1/auth/login (none)');
       expect(report.routes.flag_only).toContain('POST /v1/events');
+      // Fastify parses text/plain bodies on every route with a body: attacks go there too, where the inspector reads them.
+      expect(report.routes.raw_text_bodies).toContain('POST /v1/keys');
+      expect(report.attack.by_location.raw_body?.n).toBeGreaterThan(20);
+      // The intake flags instead of blocking: what it flagged is read from the security dashboard's counter.
+      expect(report.flag_routes.counted_by).toBe('GET /v1/security/timeseries?metric=flagged (session)');
+      expect(report.flag_routes.attack.n).toBeGreaterThan(200);
+      expect(report.flag_routes.attack.flagged).toBeGreaterThan(report.flag_routes.attack.n * 0.8);
+      expect(report.flag_routes.attack.rate).toBeGreaterThanOrEqual(0.9);
+      expect(report.flag_routes.benign.n).toBeGreaterThan(100);
+      expect(report.flag_routes.benign.rate).toBeLessThanOrEqual(0.02);
       expect(report.attack.n).toBeGreaterThan(200);
       expect(report.attack.rate).toBeGreaterThanOrEqual(0.9);
       expect(Object.keys(report.attack.by_kind).sort()).toEqual(['code_injection', 'command_injection', 'nosql_injection', 'path_traversal', 'prototype_pollution', 'sqli', 'ssti', 'xss']);

@@ -76,7 +76,11 @@ function inspectQueryString(c: Collector, raw: string): void {
   for (const [k, vs] of seen) if (vs.length > 1) walk(c, vs, 'query_string', k, 0);
 }
 
-function inspectXml(c: Collector, xml: string): void {
+/**
+ * An XML document: its markup judged for script, and the strings a parser hands the application judged as values.
+ * Also used for raw (`text/plain`) bodies that are XML documents.
+ */
+export function inspectXml(c: Collector, xml: string): void {
   const markup = judgeXss(xml);
   if (markup !== null) {
     c.findings ??= [];

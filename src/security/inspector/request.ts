@@ -1,5 +1,5 @@
 import { type Collector, type JudgementCache, newCollector, verdictOf, walk } from './collect.js';
-import { inspectRequestPart } from './part.js';
+import { inspectRequestPart, inspectXml } from './part.js';
 import type { InspectorPolicy, Verdict } from './types.js';
 
 /** A request as the HTTP framework parsed it; every part is optional. */
@@ -50,10 +50,17 @@ export function inspectRequest(req: ParsedRequest, policy: InspectorPolicy, cach
   if (req.params !== undefined) walk(c, req.params, 'path', 'params', 0);
   if (req.headers !== undefined) inspectHeaders(c, req.headers, req.cookies === undefined);
   if (req.cookies !== undefined) walk(c, req.cookies, 'cookie', 'cookies', 0);
-  if (typeof req.body === 'string') walk(c, req.body, 'raw_body', 'body', 0);
+  if (typeof req.body === 'string') {
+    walk(c, req.body, 'raw_body', 'body', 0);
+    // A raw body that is an XML document hides values in attributes and text (percent- or entity-encoded
+    // separately): judge those as an XML parser would hand them over, as for an XML body.
+    if (XML_START.test(req.body)) inspectXml(c, req.body);
+  }
   else if (req.body !== undefined) walk(c, req.body, req.bodyFormat === 'form' ? 'body_form' : 'json_body', 'body', 0);
   return verdictOf(c);
 }
+
+const XML_START = /^\s*<[?!A-Za-z]/;
 
 function inspectHeaders(c: Collector, headers: NonNullable<ParsedRequest['headers']>, parseCookie: boolean): void {
   for (const name of Object.keys(headers)) {

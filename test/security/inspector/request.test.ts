@@ -88,3 +88,18 @@ describe('inspectRequest', () => {
     }
   });
 });
+
+describe('raw text bodies that are XML documents', () => {
+  it('judges the strings an XML parser would hand over, as for an XML body', () => {
+    // The attribute hides the code in a way whole-text judging misses; its value alone is code.
+    const doc = '<?xml version="1.0"?><root><a probe="while(!false)"></a></root>';
+    const v = inspectRequest({ body: doc }, defaultPolicy);
+    expect(v.verdict).toBe('block');
+    expect(v.findings.some((f) => f.location === 'xml_body')).toBe(true);
+  });
+
+  it('leaves an ordinary XML note and plain text alone', () => {
+    expect(inspectRequest({ body: '<?xml version="1.0"?><note><to>Front desk</to><body>Bay 4 &amp; 5 -- lights off</body></note>' }, defaultPolicy).verdict).toBe('clean');
+    expect(inspectRequest({ body: 'bay 4 <3 thanks for the quick fix' }, defaultPolicy).verdict).toBe('clean');
+  });
+});
