@@ -445,6 +445,7 @@ async function assembleRuntime(
       { name: 'keys.flush-usage', everyMs: 5_000, run: () => keys.flushUsage() },
       { name: 'keys.rotate-due', everyMs: 60_000, run: () => (flags.get('apiKeyRotation') ? keys.rotateDue() : Promise.resolve(0)) },
       { name: 'keys.end-grace', everyMs: 30_000, run: () => keys.endGrace() },
+      { name: 'keys.expire', everyMs: 60_000, run: () => keys.expire() },
       { name: 'keys.expiry-reminders', everyMs: 3_600_000, run: () => keys.remind() },
       { name: 'keys.usage-retention', everyMs: 24 * 3_600_000, run: () => keys.pruneUsage(config.complianceRetentionDays) },
       { name: 'notifications.deliver', everyMs: 5_000, run: () => outbox.deliverDue() },

@@ -299,6 +299,23 @@ export function createKeyManager(deps: KeyManagerDeps) {
       return ended.length;
     },
 
+    /**
+     * Scheduled task: a key that passed its expiry is audited as `key.expired`, once per key across instances (the
+     * store claims it with a conditional update). Verification already refuses it from that instant; this records it.
+     */
+    async expire(): Promise<number> {
+      const expired = await keys.claimExpired(clock.now());
+      for (const k of expired) {
+        await audit.record({
+          action: 'key.expired',
+          actor: SYSTEM,
+          resource: { type: 'api_key', id: k.id },
+          body: { prefix: k.displayPrefix, expiresAt: k.expiresAt?.toISOString() ?? null, state: k.state },
+        });
+      }
+      return expired.length;
+    },
+
     /** Scheduled task: expiry reminders at 14, 7 and 1 days. */
     async remind(): Promise<number> {
       const now = clock.now();

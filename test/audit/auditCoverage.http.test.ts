@@ -31,7 +31,7 @@ const ISSUE_7_EVENTS = [
 /** Audit actions this suite does not drive, and where each is covered instead (or why nothing writes it yet). */
 const ELSEWHERE: Readonly<Record<string, string>> = {
   'audit.retention_pruned': 'test/audit/auditTasks.test.ts (retention task over whole segments)',
-  'key.expired': 'declared in AUDIT_ACTIONS but no code path writes it yet: expiry is enforced at verification',
+  'key.expired': 'test/identity/keyExpiry.test.ts (the keys.expire task: once per key that passed its expiry, across instances)',
   // Venue operations (not in issue #7's list), covered by the venue suites.
   'thread.escalated': 'test/venue/threads.http.test.ts',
   'thread.resolved': 'test/venue/threads.http.test.ts',

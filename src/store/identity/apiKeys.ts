@@ -157,6 +157,22 @@ export function apiKeyStore(db: Kysely<DB>) {
       }
       return rows.map(toRecord);
     },
+    /**
+     * Marks every key past its expiry (revoked ones aside) whose expiry was not yet recorded, and returns them: one
+     * conditional update, so each key is returned once across instances. The mark is `EXPIRY_RECORDED` in
+     * `reminders_sent`, beside the 14/7/1-day reminders.
+     */
+    async claimExpired(now: Date): Promise<ApiKeyRecord[]> {
+      const rows = await db
+        .updateTable('api_keys')
+        .set({ reminders_sent: sql`array_append(reminders_sent, ${EXPIRY_RECORDED}::int)` })
+        .where('state', '<>', 'revoked')
+        .where('expires_at', '<=', now)
+        .where(sql<boolean>`not (${EXPIRY_RECORDED}::int = any(reminders_sent))`)
+        .returningAll()
+        .execute();
+      return rows.map(toRecord);
+    },
     async setState(id: string, patch: Partial<Pick<ApiKeysTable, 'state' | 'revoked_at' | 'revoked_reason' | 'suspended_at' | 'suspended_reason' | 'expires_at' | 'rotate_at' | 'limit_multiplier' | 'risk_score' | 'risk_at'>>, onlyIfState?: KeyState): Promise<ApiKeyRecord | null> {
       let q = db.updateTable('api_keys').set(patch).where('id', '=', id);
       if (onlyIfState) q = q.where('state', '=', onlyIfState);
@@ -255,3 +271,6 @@ export function apiKeyStore(db: Kysely<DB>) {
 }
 
 export type ApiKeyStore = ReturnType<typeof apiKeyStore>;
+
+/** In `reminders_sent`: the day-0 notice, i.e. `key.expired` was recorded for the key. */
+export const EXPIRY_RECORDED = 0;

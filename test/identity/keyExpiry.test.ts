@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/logging.js';
+import { type Runtime, buildRuntime } from '../../src/main.js';
+import { ADMIN, type OperatorSession, createKey, login, sampleEvent, setupAdmin } from '../support/auth.js';
+import { engines } from '../support/databases.js';
+import { expectProblem } from '../support/problems.js';
+import { TEST_SECRETS, type TestRuntime, startRuntime } from '../support/runtime.js';
+
+const DAY = 86_400_000;
+
+interface ExpiredEntry {
+  resource_id: string;
+  actor_type: string;
+  actor_id: string;
+  body: { prefix: string; expiresAt: string; state: string };
+}
+
+async function expiredEntries(rt: Runtime): Promise<ExpiredEntry[]> {
+  const rows = await sql<ExpiredEntry>`select resource_id, actor_type, actor_id, body from compliance_log where action = 'key.expired' order by seq`.execute(rt.database.db);
+  return rows.rows;
+}
+
+for (const engine of engines) {
+  describe(`key.expired on ${engine.name}`, () => {
+    let rt: TestRuntime;
+    let other: Runtime;
+    let admin: OperatorSession;
+    beforeAll(async () => {
+      rt = await startRuntime(engine);
+      admin = await setupAdmin(rt);
+      // A second instance on the same database and clock: both run the task; the key's expiry is recorded once.
+      const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...TEST_SECRETS });
+      other = await buildRuntime(config, { database: rt.testDatabase, clock: rt.clock, logger: createLogger('silent') });
+    });
+    afterAll(async () => {
+      await other.close();
+      await rt.dispose();
+    });
+
+    it('records a key that passed its expiry once, across instances, and never a revoked one', async () => {
+      const expiresAt = new Date(rt.clock.now().getTime() + DAY);
+      const expiring = await createKey(rt, admin, ['events:write'], { expiresAt: expiresAt.toISOString() });
+      const revoked = await createKey(rt, admin, ['events:write'], { expiresAt: expiresAt.toISOString() });
+      const lasting = await createKey(rt, admin, ['events:write'], { expiresAt: new Date(rt.clock.now().getTime() + 30 * DAY).toISOString() });
+      expect((await rt.app.inject({ method: 'POST', url: `/v1/keys/${revoked.id}/revoke`, headers: admin.headers, payload: {} })).statusCode).toBe(200);
+
+      expect(await Promise.all([rt.keys.expire(), other.keys.expire()])).toEqual([0, 0]);
+      expect(await expiredEntries(rt)).toEqual([]);
+
+      rt.clock.advance(DAY + 1000);
+      const claimed = await Promise.all([rt.keys.expire(), other.keys.expire()]);
+      expect(claimed.reduce((a, b) => a + b, 0)).toBe(1);
+      const entries = await expiredEntries(rt);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ resource_id: expiring.id, actor_type: 'system', actor_id: 'key-manager', body: { expiresAt: expiresAt.toISOString(), state: 'active' } });
+      expect(entries[0]!.body.prefix).toBe(expiring.secret.slice(0, entries[0]!.body.prefix.length));
+
+      // Verification refused it from the instant it expired; recording it changes nothing there.
+      const refused = await rt.app.inject({ method: 'POST', url: '/v1/events', headers: expiring.headers, payload: sampleEvent });
+      expect(expectProblem(refused, 401).type).toBe('/problems/key-expired');
+
+      // Later runs find nothing new: once per key.
+      expect(await Promise.all([rt.keys.expire(), other.keys.expire()])).toEqual([0, 0]);
+      expect((await expiredEntries(rt)).map((e) => e.resource_id)).toEqual([expiring.id]);
+      expect((await expiredEntries(rt)).map((e) => e.resource_id)).not.toContain(lasting.id);
+    });
+
+    it('is a scheduled task: the periodic run records the next key that expires', async () => {
+      admin = await login(rt, ADMIN.username, ADMIN.password);
+      const soon = await createKey(rt, admin, ['events:read'], { expiresAt: new Date(rt.clock.now().getTime() + DAY).toISOString() });
+      rt.clock.advance(DAY + 1000);
+      await rt.scheduler.runAll();
+      expect((await expiredEntries(rt)).filter((e) => e.resource_id === soon.id)).toHaveLength(1);
+      await rt.scheduler.runAll();
+      expect((await expiredEntries(rt)).filter((e) => e.resource_id === soon.id)).toHaveLength(1);
+    });
+  });
+}
