@@ -9,9 +9,10 @@ const sensitiveFile =
 /** A `..` (or longer) segment: preceded by a boundary, followed by a separator, NUL or the end. */
 const step = /(?<=^|[\\/=\s'"(:;|%]|\0)(?:\.{2,}(?=[\\/]|;[\\/]|\0|%)|\.\.$)/g;
 
-/** `./\/./`, `/./././`: current-directory runs used to smuggle traversal past filters (two suffice when the
- * separators mix `/` and `\`, which no ordinary path or sentence does). */
-const dotRun = /(?:\.[\\/]+){3,}|\.(?:\/+\\|\\+\/)[\\/]*\.[\\/]/;
+/** `/./././`: current-directory runs used to smuggle traversal past filters. */
+const dotRun = /(?:\.[\\/]+){3,}/;
+/** `./\/./`: two suffice when the separators mix `/` and `\`, which no ordinary path or sentence does. */
+const mixedDotRun = /\.(?:\/+\\|\\+\/)[\\/]*\.[\\/]/;
 
 /**
  * Unicode look-alike separators and dots that some file APIs fold (`%u2215`, `%uff0e`), and the two private-use
@@ -39,7 +40,7 @@ const fold: Readonly<Record<string, string>> = {
  */
 export function judgePathTraversal(s: string): RuleHit | null {
   // `0x2f`, `0X2F`: hex-literal separators, in either case.
-  let normal = /0x/i.test(s) ? s.replace(/0x(?:2f|5c|2e)/gi, (m) => (m.toLowerCase() === '0x2e' ? '.' : '/')) : s;
+  let normal = s.indexOf('0x') >= 0 || s.indexOf('0X') >= 0 ? s.replace(/0x(?:2f|5c|2e)/gi, (m) => (m.toLowerCase() === '0x2e' ? '.' : '/')) : s;
   normal = normal.replace(lookalikes, (ch) => fold[ch] ?? ch);
   if (normal.indexOf('..') >= 0) {
     step.lastIndex = 0;
@@ -57,6 +58,6 @@ export function judgePathTraversal(s: string): RuleHit | null {
     if (steps >= 2 || continues) return hit('traversal');
   }
   if (sensitiveFile.test(normal)) return hit('sensitive_file');
-  if (dotRun.test(normal)) return hit('dot_run');
+  if (dotRun.test(normal) || (normal.indexOf('\\') >= 0 && mixedDotRun.test(normal))) return hit('dot_run');
   return null;
 }
