@@ -55,15 +55,19 @@ gate_scan() {
   for _ in $(seq 1 120); do grep -q 'setup_' "$data/server.log" 2>/dev/null && break; sleep 1; done
   token=$(grep -oE 'setup_[A-Za-z0-9_-]+' "$data/server.log" | head -1)
   base="http://127.0.0.1:${port}"
-  pw="drill $(openssl rand -hex 8)"
+  pw="gate scan $(openssl rand -hex 8)"
   jar="$data/jar"
-  curl -sf -c "$jar" -H 'content-type: application/json' -d "{\"token\":\"${token}\",\"username\":\"drill\",\"password\":\"${pw}\"}" "$base/v1/setup" >"$data/setup.json"
+  if ! curl -sf -c "$jar" -H 'content-type: application/json' -d "{\"token\":\"${token}\",\"username\":\"drill_admin\",\"password\":\"${pw}\"}" "$base/v1/setup" >"$data/setup.json"; then
+    log "scan gate: the server in $data did not complete setup"
+    kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
+    return 2
+  fi
   csrf=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).csrfToken)' "$data/setup.json")
   key=$(curl -sf -b "$jar" -H 'content-type: application/json' -H "x-csrf-token: ${csrf}" -d '{"name":"drill","scopes":["events:read","events:write"]}' "$base/v1/keys" |
     node -e 'console.log(JSON.parse(require("fs").readFileSync(0,"utf8")).key)')
   rc=0
   node dist/cli/main.js scan "$base" --corpus test/fixtures/attacks/slice.jsonl --max-records "$records" --key "$key" --key-scopes events:read,events:write \
-    --login "drill:${pw}" --concurrency 4 >"$data/scan.txt" 2>&1 || rc=$?
+    --login "drill_admin:${pw}" --concurrency 4 >"$data/scan.txt" 2>&1 || rc=$?
   grep -E '^  - |^  OPEN|^  LEAK' "$data/scan.txt" | head -5 >&2
   kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
   return "$rc"
