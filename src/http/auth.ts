@@ -139,3 +139,10 @@ export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error('route reached without a principal');
   return request.principal;
 }
+
+/** The operator of an operator-only route (declared without scopes, the hook refuses API keys on it). */
+export function operatorOf(request: FastifyRequest): Extract<Principal, { kind: 'operator' }> {
+  const p = principalOf(request);
+  if (p.kind !== 'operator') throw new Error('operator-only route reached by an API key');
+  return p;
+}
