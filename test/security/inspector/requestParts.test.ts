@@ -33,11 +33,11 @@ describe('scoring a corpus', () => {
   const rec = (over: Partial<CorpusRecord>): CorpusRecord =>
     ({ id: 'x', payload: 'bay 3', kind: 'sqli', expected: 'benign', location: 'json_body', tier: 'normal', source: 'synthetic', ...over }) as CorpusRecord;
 
-  it('counts flagged benign items per tier (including tiers it does not list) and as customer-style when they came from real messages', () => {
+  it('counts flagged benign items per tier (including the extended tier it does not pre-list) and as customer-style when they came from real messages', () => {
     const records = [
       rec({ id: 'b1', payload: "1' or '1'='1", source: 'original:sms', tier: 'hard' }),
       rec({ id: 'b2', payload: 'see you at 5', source: 'original:sms' }),
-      rec({ id: 'b3', payload: '<script>alert(1)</script>', tier: 'edge' }),
+      rec({ id: 'b3', payload: '<script>alert(1)</script>', tier: 'extended' }),
       rec({ id: 'a1', payload: "1' or '1'='1", expected: 'attack' }),
     ];
     const { summary, falsePositives, misses } = scoreCorpus(records, defaultPolicy, () => 0);
@@ -45,7 +45,7 @@ describe('scoring a corpus', () => {
     expect(summary.benign.by_tier).toEqual({
       normal: { n: 1, flagged: 0, rate: 0 },
       hard: { n: 1, flagged: 1, rate: 1 },
-      edge: { n: 1, flagged: 1, rate: 1 },
+      extended: { n: 1, flagged: 1, rate: 1 },
     });
     expect(falsePositives.map((m) => m.record.id)).toEqual(['b1', 'b3']);
     expect(misses).toEqual([]);
