@@ -139,3 +139,17 @@ export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error('route reached without a principal');
   return request.principal;
 }
+
+/** The key of a key-only route (declared without an operator role, the hook refuses sessions on it). */
+export function keyOf(request: FastifyRequest): Extract<Principal, { kind: 'key' }> {
+  const p = principalOf(request);
+  if (p.kind !== 'key') throw new Error('key-only route reached by an operator session');
+  return p;
+}
+
+/** The operator of an operator-only route (declared without scopes, the hook refuses API keys on it). */
+export function operatorOf(request: FastifyRequest): Extract<Principal, { kind: 'operator' }> {
+  const p = principalOf(request);
+  if (p.kind !== 'operator') throw new Error('operator-only route reached by an API key');
+  return p;
+}

@@ -6,7 +6,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { problems } from '../../kernel/problems.js';
 import type { EventStore, StoredEvent } from '../../store/events/events.js';
 import type { HttpApp } from '../app.js';
-import { principalOf } from '../auth.js';
+import { keyOf, principalOf } from '../auth.js';
 import { sendProblem } from '../problem.js';
 import { IdParams, NoQuery, Strict } from '../schemas.js';
 
@@ -85,7 +85,7 @@ export function eventRoutes<A>(deps: { events: EventStore<A>; clock: Clock; onAc
         },
       },
       async (request, reply) => {
-        const p = principalOf(request);
+        const p = keyOf(request);
         const body = request.body;
         const idem = request.headers['idempotency-key'];
         if (idem !== undefined && (typeof idem !== 'string' || !IDEMPOTENCY_KEY.test(idem))) {
@@ -109,7 +109,7 @@ export function eventRoutes<A>(deps: { events: EventStore<A>; clock: Clock; onAc
           bay: body.bay ?? null,
           text: body.text,
           context: body.context ?? {},
-          sourceKeyId: p.kind === 'key' ? p.familyId : null,
+          sourceKeyId: p.familyId,
           idempotencyKey: idem ?? null,
           requestHash,
         });

@@ -4,7 +4,7 @@ import type { OperatorService } from '../../identity/operators.js';
 import { MIN_PASSWORD_LENGTH } from '../../identity/passwords.js';
 import { problems } from '../../kernel/problems.js';
 import type { HttpApp } from '../app.js';
-import { clearSessionCookies, principalOf, setSessionCookies } from '../auth.js';
+import { clearSessionCookies, operatorOf, setSessionCookies } from '../auth.js';
 import { sendProblem } from '../problem.js';
 import { EmptyBody, IdParams, NoQuery, Strict, iso } from '../schemas.js';
 
@@ -92,8 +92,7 @@ export function identityRoutes(deps: { operators: OperatorService; setupRequired
         schema: { tags: ['identity'], summary: 'Sign out (revokes the session)', querystring: NoQuery, body: Type.Union([EmptyBody, Type.Null()]), response: { 204: Type.Null() } },
       },
       async (request, reply) => {
-        const p = principalOf(request);
-        if (p.kind === 'operator') await deps.operators.logout(p.sessionId);
+        await deps.operators.logout(operatorOf(request).sessionId);
         clearSessionCookies(reply);
         return reply.code(204).send(null);
       },
@@ -106,8 +105,7 @@ export function identityRoutes(deps: { operators: OperatorService; setupRequired
         schema: { tags: ['identity'], summary: 'The signed-in operator', querystring: NoQuery, response: { 200: OperatorView } },
       },
       async (request, reply) => {
-        const p = principalOf(request);
-        const op = p.kind === 'operator' ? await deps.operators.operators.byId(p.operatorId) : null;
+        const op = await deps.operators.operators.byId(operatorOf(request).operatorId);
         if (!op) return sendProblem(request, reply, problems['session-expired'], 'Sign in again.');
         return view(op);
       },
@@ -133,7 +131,7 @@ export function identityRoutes(deps: { operators: OperatorService; setupRequired
         },
       },
       async (request, reply) => {
-        const out = await deps.operators.create(request.body, { type: 'operator', id: (principalOf(request) as { operatorId: string }).operatorId });
+        const out = await deps.operators.create(request.body, { type: 'operator', id: operatorOf(request).operatorId });
         if (out === 'taken') return sendProblem(request, reply, problems['username-taken'], 'Choose another username.');
         if (typeof out === 'string') return sendProblem(request, reply, problems['weak-password'], `Password rejected: ${out}.`, { minLength: MIN_PASSWORD_LENGTH });
         return reply.code(201).send(view(out));
@@ -155,7 +153,7 @@ export function identityRoutes(deps: { operators: OperatorService; setupRequired
         },
       },
       async (request, reply) => {
-        const out = await deps.operators.update(request.params.id, request.body, { type: 'operator', id: (principalOf(request) as { operatorId: string }).operatorId });
+        const out = await deps.operators.update(request.params.id, request.body, { type: 'operator', id: operatorOf(request).operatorId });
         if (out === 'not_found') return sendProblem(request, reply, problems['operator-not-found'], 'No such operator.');
         if (out === 'last_admin') return sendProblem(request, reply, problems['last-admin'], 'Promote another administrator first.');
         return view(out);

@@ -11,7 +11,7 @@ import { currentLimitMultiplier, decayedScore } from '../../security/apiKeys/ris
 import { SCOPES, type Scope } from '../../security/apiKeys/scopes.js';
 import type { ApiKeyStore } from '../../store/identity/apiKeys.js';
 import type { HttpApp } from '../app.js';
-import { principalOf } from '../auth.js';
+import { operatorOf, principalOf } from '../auth.js';
 import { sendProblem } from '../problem.js';
 import { keepRawJsonBody } from '../rawBody.js';
 import { IdParams, NoQuery, NullableTimestamp, Strict, iso } from '../schemas.js';
@@ -119,12 +119,11 @@ export function keyRoutes(deps: { keys: KeyManager; store: ApiKeyStore; clock: C
         if (badCidr !== undefined) {
           return sendProblem(request, reply, problems['validation-failed'], 'Invalid CIDR.', { errors: [{ location: 'body', pointer: '/cidrs', message: `not a CIDR: ${badCidr}` }] });
         }
-        const p = principalOf(request);
         const created = await keys.create(
           {
             name: b.name,
             scopes: b.scopes as Scope[],
-            ownerId: p.kind === 'operator' ? p.operatorId : null,
+            ownerId: operatorOf(request).operatorId,
             ...(b.cidrs ? { cidrs: b.cidrs } : {}),
             ...(b.locations !== undefined ? { locations: b.locations } : {}),
             expiresAt: b.expiresAt ? new Date(b.expiresAt) : null,
@@ -173,7 +172,8 @@ export function keyRoutes(deps: { keys: KeyManager; store: ApiKeyStore; clock: C
       },
     );
 
-    const lifecycleRoute = (verb: string, summary: string, body: ReturnType<typeof Strict>, act: (k: ApiKeyRecord, b: Record<string, unknown>, a: Actor) => Promise<unknown>) => {
+    const PAST = { rotate: 'rotated', extend: 'extended', suspend: 'suspended', reinstate: 'reinstated', revoke: 'revoked' } as const;
+    const lifecycleRoute = (verb: keyof typeof PAST, summary: string, body: ReturnType<typeof Strict>, act: (k: ApiKeyRecord, b: Record<string, unknown>, a: Actor) => Promise<unknown>) => {
       app.post(
         `/v1/keys/:id/${verb}`,
         { bodyLimit: 2048, config: { auth: { operator: 'admin' } }, schema: { tags: ['keys'], summary, params: IdParams, querystring: NoQuery, body, response: { 200: Type.Object({ record: KeyView, key: Type.Optional(Type.String()) }) } } },
@@ -181,7 +181,7 @@ export function keyRoutes(deps: { keys: KeyManager; store: ApiKeyStore; clock: C
           const k = await load((request.params as { id: string }).id);
           if (!k) return sendProblem(request, reply, problems['key-not-found'], 'No such key.');
           const out = (await act(k, request.body as Record<string, unknown>, actor(request))) as ApiKeyRecord | { secret: string; record: ApiKeyRecord } | null;
-          if (out === null) return sendProblem(request, reply, problems['key-state-conflict'], `The key cannot be ${verb === 'reinstate' ? 'reinstated' : `${verb}d`} in its current state (${keys.lifecycle(k)}).`);
+          if (out === null) return sendProblem(request, reply, problems['key-state-conflict'], `The key cannot be ${PAST[verb]} in its current state (${keys.lifecycle(k)}).`);
           if ('secret' in out) return { key: out.secret, record: keyView(out.record, keys.lifecycle(out.record), deps.clock.now()) };
           return { record: keyView(out, keys.lifecycle(out), deps.clock.now()) };
         },

@@ -9,7 +9,7 @@ import type { StoredEvent } from '../../store/events/events.js';
 import type { ThreadMessageRecord, ThreadMove, ThreadRecord, ThreadStore } from '../../store/venue/threads.js';
 import { THREAD_STATES, type ThreadState } from '../../venue/ports.js';
 import type { HttpApp } from '../app.js';
-import { principalOf } from '../auth.js';
+import { operatorOf, principalOf } from '../auth.js';
 import { sendProblem } from '../problem.js';
 import { IdParams, IntString, iso, NoQuery, NullableTimestamp, Strict, Timestamp } from '../schemas.js';
 
@@ -144,7 +144,7 @@ export function threadRoutes(deps: {
         },
       },
       async (request, reply) => {
-        const p = principalOf(request);
+        const p = operatorOf(request);
         const t = await visible(request, request.params.id);
         if (!t) return sendProblem(request, reply, problems['thread-not-found'], 'No such thread.');
         if (t.location === null) return sendProblem(request, reply, problems['reply-channel-unavailable'], 'The thread has no location, so no line to reply from.');
@@ -164,8 +164,7 @@ export function threadRoutes(deps: {
           return sendProblem(request, reply, problems['reply-not-delivered'], result.detail, { outcome: result.outcome, reason: result.reason });
         }
         const at = deps.clock.now();
-        const operatorId = p.kind === 'operator' ? p.operatorId : null;
-        await deps.threads.recordOutgoing(t.id, { text: request.body.text, channel, executionId: null, operatorId, at });
+        await deps.threads.recordOutgoing(t.id, { text: request.body.text, channel, executionId: null, operatorId: p.operatorId, at });
         await deps.audit.record({
           action: 'reply.sent',
           actor: actorOf(p),

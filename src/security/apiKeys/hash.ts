@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /**
  * Keys are stored as HMAC-SHA-256 under a server-side pepper that never enters the database, so a stolen table
@@ -11,13 +11,6 @@ export interface Pepper {
 }
 
 export const hashApiKey = (key: string, pepper: Pepper): string => createHmac('sha256', pepper.secret).update(key, 'utf8').digest('hex');
-
-/** Constant-time comparison of two hex digests. */
-export function sameDigest(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
-}
 
 /** The newest pepper hashes new keys. */
 export function currentPepper(peppers: readonly Pepper[]): Pepper {

@@ -10,21 +10,11 @@ export function normalizeIp(ip: string): string {
  * The network a client belongs to for usage tracking: /24 for IPv4, /48 for IPv6.
  * @example ipPrefix('203.0.113.77') // '203.0.113.0/24'
  */
-export function ipPrefix(rawIp: string, v4Bits = 24, v6Bits = 48): string {
+export function ipPrefix(rawIp: string): string {
   const ip = normalizeIp(rawIp);
   const family = isIP(ip);
-  if (family === 4) {
-    const parts = ip.split('.').map(Number);
-    const n = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
-    const masked = v4Bits === 0 ? 0 : (n & (0xffffffff << (32 - v4Bits))) >>> 0;
-    return `${[masked >>> 24, (masked >>> 16) & 255, (masked >>> 8) & 255, masked & 255].join('.')}/${v4Bits}`;
-  }
-  if (family === 6) {
-    const groups = expandIpv6(ip);
-    const keep = Math.floor(v6Bits / 16);
-    const head = groups.slice(0, keep).map((g) => g.toString(16));
-    return `${head.join(':')}::/${v6Bits}`;
-  }
+  if (family === 4) return `${ip.split('.').slice(0, 3).map(Number).join('.')}.0/24`;
+  if (family === 6) return `${expandIpv6(ip).slice(0, 3).map((g) => g.toString(16)).join(':')}::/48`;
   return 'invalid';
 }
 

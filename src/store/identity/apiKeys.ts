@@ -107,7 +107,15 @@ export function apiKeyStore(db: Kysely<DB>) {
      */
     async rotate(predecessorId: string, successor: ApiKeyRecord, graceEndsAt: Date, reason: 'scheduled' | 'manual' | 'compromised', at: Date): Promise<boolean> {
       return db.transaction().execute(async (tx) => {
-        await tx.insertInto('api_keys').values(toRow(successor)).execute();
+        // A successor of this generation exists once the key was rotated (here or by another instance): refuse,
+        // rather than fail on the (family, generation) uniqueness.
+        const inserted = await tx
+          .insertInto('api_keys')
+          .values(toRow(successor))
+          .onConflict((oc) => oc.columns(['family_id', 'generation']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted === undefined) return false;
         const claimed = await tx
           .updateTable('api_keys')
           .set({ successor_id: successor.id, grace_ends_at: graceEndsAt })
