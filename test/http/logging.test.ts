@@ -30,6 +30,10 @@ describe('log lines', () => {
     const { logger, lines } = capture();
     logger.info({ caller: 'sms', customer: { phone: '+15550100199', name: 'Sam' }, attempt: 2 }, 'reply to +15550100199 failed, call (902) 555-0100');
     expect(lines[0]).toMatchObject({ msg: 'reply to ***99 failed, call ***00', caller: 'sms', customer: { phone: '[redacted]', name: 'Sam' }, attempt: 2 });
+    // At the top level of the log object too.
+    logger.info({ phone: '+15550100199', from: '+15550100123', token: 'tok_abc', attempt: 3 }, 'sms');
+    expect(lines[1]).toMatchObject({ phone: '[redacted]', from: '[redacted]', token: '[redacted]', attempt: 3 });
+    expect(JSON.stringify(lines[1])).not.toContain('0100199');
     expect(JSON.stringify(lines[0])).not.toContain('5550100199');
   });
 });
