@@ -85,11 +85,13 @@ for (const engine of engines) {
       expect(await store.latestCheckpoint()).toBeNull();
     });
 
-    it('two instances signing the same range at once: one checkpoint is saved, the other is told it lost', async () => {
+    it('two instances signing the same range at once: one checkpoint is saved, the other signs nothing', async () => {
       for (let i = 0; i < 5; i++) await rt.audit.record({ action: 'config.changed', actor, resource: { type: 'flag', id: `f${i}` }, body: { n: i } });
       const outcomes = await Promise.all([checkpointTask(rt.audit, createAuditStore(rt.database)), checkpointTask(rt.audit, createAuditStore(rt.database))]);
-      expect(outcomes.map((o) => o.outcome).sort()).toEqual(['conflict', 'created']);
-      expect(outcomes.find((o) => o.outcome === 'conflict')).toEqual({ task: 'audit.checkpoint', outcome: 'conflict', level: 'warn' });
+      // The loser either raced the same range (conflict) or, on a real pool, read the winner's checkpoint first
+      // (nothing new): which one depends on the interleaving, never the result.
+      expect(outcomes.filter((o) => o.outcome === 'created')).toHaveLength(1);
+      expect(['conflict', 'nothing_new']).toContain(outcomes.find((o) => o.outcome !== 'created')!.outcome);
       expect((await createAuditStore(rt.database).listCheckpoints()).map((c) => [c.fromSeq, c.toSeq])).toEqual([[1, 5]]);
       expect((await rt.audit.verify()).ok).toBe(true);
     });
