@@ -36,7 +36,18 @@ export const keys: CliCommand = async (args, io) => {
           cliActor(),
         );
         const view = keyView(created.record, rt.keys.lifecycle(created.record), rt.clock.now());
-        report(io, json, [`created ${view.id} (${view.prefix}…), expires ${view.expiresAt}`, 'the secret, shown once:', `  ${created.secret}`], { key: created.secret, record: view });
+        // The key manager caps an expiry at the keys' maximum lifetime: say so rather than let it pass unseen.
+        const capped = expires !== undefined && view.expiresAt !== null && Date.parse(view.expiresAt) < Date.parse(expires);
+        report(
+          io,
+          json,
+          [
+            `created ${view.id} (${view.prefix}…), expires ${view.expiresAt}${capped ? ` (capped at the maximum key lifetime; ${expires} was asked)` : ''}`,
+            'the secret, shown once:',
+            `  ${created.secret}`,
+          ],
+          { key: created.secret, record: view, ...(capped ? { expiryCapped: true } : {}) },
+        );
         return 0;
       });
     }

@@ -41,6 +41,17 @@ describe('clubos keys in-process: location grants, expiry and what cannot be don
     expect(lastJson(io).record).toMatchObject({ scopes: ['events:write'], cidrs: [], locations: ['Bedford', 'Truro'], expiresAt: expires, state: 'active' });
   });
 
+  it('says so when an expiry beyond the maximum key lifetime (365 days) is capped', async () => {
+    const io = capture();
+    const asked = new Date(Date.now() + 3 * 365 * 86_400_000).toISOString();
+    expect(await keys(['create', '--name', 'forever', '--scopes', 'events:write', '--expires', asked], io)).toBe(0);
+    expect(io.stdout[0]).toContain(`(capped at the maximum key lifetime; ${asked} was asked)`);
+    const json = capture();
+    expect(await keys(['create', '--name', 'forever too', '--scopes', 'events:write', '--expires', asked, '--json'], json)).toBe(0);
+    expect(lastJson(json).expiryCapped).toBe(true);
+    expect(Date.parse(lastJson(json).record.expiresAt)).toBeLessThanOrEqual(Date.now() + 366 * 86_400_000);
+  });
+
   it('a revoked key cannot be rotated, and an unknown key is named (exit 1 both)', async () => {
     const created = capture();
     expect(await keys(['create', '--name', 'old relay', '--scopes', 'events:read', '--json'], created)).toBe(0);
