@@ -20,7 +20,7 @@ interface KeyView {
   expiresAt: string;
   state: string;
 }
-const lastJson = (io: { stdout: string[] }) => JSON.parse(io.stdout.at(-1)!) as { key: string; record: KeyView };
+const lastJson = (io: { stdout: string[] }) => JSON.parse(io.stdout.at(-1)!) as { key: string; record: KeyView; expiryCapped?: boolean };
 
 // Each command opens the file-backed database the way a shell user would: slow on a busy machine, not a timing assertion.
 describe('clubos keys in-process: location grants, expiry and what cannot be done', { timeout: 300_000 }, () => {
