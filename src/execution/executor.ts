@@ -76,7 +76,7 @@ export interface ExecutorDeps {
    * The durable, retried channel (the notification outbox): a handoff whose team alert could not be delivered
    * (no alerter, a failure, no answer) is queued there, so a human is reached even when Slack is down.
    */
-  readonly notifyTeam?: (n: { readonly subject: string; readonly body: JsonObject }) => Promise<void>;
+  readonly notifyTeam: (n: { readonly subject: string; readonly body: JsonObject }) => Promise<void>;
 }
 
 export type Actor = { readonly type: 'operator' | 'api_key'; readonly id: string };
@@ -479,7 +479,7 @@ export function createExecutor(deps: ExecutorDeps) {
       alerter === undefined
         ? null
         : await guarded(alerter.id, true, (signal, deadline) => alerter.alert({ text, ...(location !== undefined ? { location } : {}), idempotencyKey: `${event.id}:handoff`, deadline }, { clock, signal }));
-    if (result?.outcome === 'succeeded' || deps.notifyTeam === undefined) return;
+    if (result?.outcome === 'succeeded') return;
     await deps.notifyTeam({
       subject: text,
       body: { eventId: event.id, decision: r.decision, location: location ?? null, bay: r.params.bay ?? null, alert: result === null ? 'no team alerter' : `${result.outcome}: ${result.detail}` },

@@ -1,4 +1,4 @@
-import { type Limiter, type LimiterSpec, blockedFor } from '../security/limiters.js';
+import { type Limiter, type LimiterSpec, blockedFor, spend } from '../security/limiters.js';
 
 /**
  * Brute-force protection for sign-in, built so that it cannot be turned against a legitimate operator:
@@ -27,17 +27,6 @@ export function createLoginThrottle(make: (spec: LimiterSpec) => Limiter): Login
   const ip = make(THROTTLE_SPECS.ip);
   const account = make(THROTTLE_SPECS.account);
   const u = (name: string) => name.toLowerCase();
-  const consume = async (l: Limiter, spec: LimiterSpec, key: string) => {
-    try {
-      const res = await l.consume(key);
-      // The failure that uses up the allowance starts the block at once, for the block's own duration: left to
-      // the limiter, the key would read as spent until its counting window ends (an hour for the account),
-      // not the 15 minutes promised.
-      if (res.remainingPoints <= 0) await l.block(key, spec.blockDuration ?? spec.duration);
-    } catch {
-      // A rejection means the key is now blocked; that is recorded by the limiter itself.
-    }
-  };
   return {
     async check(username, addr, knownIp) {
       const p = await blockedFor(pair, `${u(username)}|${addr}`);
@@ -49,11 +38,7 @@ export function createLoginThrottle(make: (spec: LimiterSpec) => Limiter): Login
       return { allowed: true };
     },
     async failed(username, addr) {
-      await Promise.all([
-        consume(pair, THROTTLE_SPECS.pair, `${u(username)}|${addr}`),
-        consume(ip, THROTTLE_SPECS.ip, addr),
-        consume(account, THROTTLE_SPECS.account, u(username)),
-      ]);
+      await Promise.all([spend(pair, `${u(username)}|${addr}`), spend(ip, addr), spend(account, u(username))]);
     },
     async succeeded(username, addr) {
       await pair.delete(`${u(username)}|${addr}`);

@@ -17,7 +17,7 @@ export interface RouteRow {
 
 export interface LocationRoutes {
   readonly location: string;
-  readonly routes: readonly RouteRow[];
+  readonly routes: RouteRow[];
 }
 
 /** Actions addressed to the location rather than a bay. */

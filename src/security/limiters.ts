@@ -25,6 +25,20 @@ export function createLimiterFactory(redis: Redis | null): (spec: LimiterSpec) =
   };
 }
 
+/**
+ * Counts one use of `key`. The use that spends the allowance starts the block at once, for the limiter's
+ * block duration: left to the limiter, a spent key would read as blocked by `blockedFor` until its counting
+ * window ends (an hour for a sign-in account), not for the block duration promised.
+ */
+export async function spend(limiter: Limiter, key: string): Promise<void> {
+  try {
+    const res = await limiter.consume(key);
+    if (res.remainingPoints <= 0) await limiter.block(key, limiter.blockDuration || limiter.duration);
+  } catch {
+    // A rejection means the key is blocked already; the limiter recorded that itself.
+  }
+}
+
 /** Milliseconds until `key` may try again, or 0 when not blocked. */
 export async function blockedFor(limiter: Limiter, key: string): Promise<number> {
   const res = await limiter.get(key);

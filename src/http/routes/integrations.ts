@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { BreakerState } from '../../actions/circuitBreaker.js';
 import type { VenueIntegrations } from '../../actions/ports.js';
 import type { BreakerStore } from '../../execution/ports.js';
 import { canAccessLocation } from '../../identity/operator.js';
@@ -20,6 +21,12 @@ const IntegrationsView = Type.Object({
   locations: Type.Array(Type.Object({ location: Type.String(), routes: Type.Array(Route) })),
   breakers: Type.Array(Breaker),
 });
+
+/** When the breaker's current state began: opened, probe started, or the first failure of a closed run. */
+function breakerSince(state: BreakerState): string | null {
+  const at = state.status === 'open' ? state.openedAt : state.status === 'half_open' ? state.probeStartedAt : state.firstFailureAt;
+  return at === null ? null : new Date(at).toISOString();
+}
 
 /**
  * Which integration serves each action at each of the caller's locations (asked of the executor's own
@@ -54,17 +61,10 @@ export function integrationRoutes(deps: {
             integrationId: b.integrationId,
             status: b.state.status,
             failures: b.state.status === 'closed' ? b.state.failures : 0,
-            since:
-              b.state.status === 'open'
-                ? new Date(b.state.openedAt).toISOString()
-                : b.state.status === 'half_open'
-                  ? new Date(b.state.probeStartedAt).toISOString()
-                  : b.state.firstFailureAt === null
-                    ? null
-                    : new Date(b.state.firstFailureAt).toISOString(),
+            since: breakerSince(b.state),
             updatedAt: b.updatedAt.toISOString(),
           }));
-        return { locations: locations.map((l) => ({ location: l.location, routes: [...l.routes] })), breakers };
+        return { locations, breakers };
       },
     );
   };
