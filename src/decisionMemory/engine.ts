@@ -132,7 +132,7 @@ export class DecisionEngine {
     ownLog: LoggedAction[];
     senders: Map<string, number[]>;
     rng: ReturnType<typeof seededRandom>;
-    /** The suggest band's error-budget floor (suggestBudget.ts); starts shut at HIGH. */
+    /** The suggest band's error-budget floor (suggestBudget.ts); starts shut (1: HIGH, whatever HIGH becomes). */
     suggestFloor: number;
   };
   private readonly pending = new Map<string, Pending>();
@@ -157,7 +157,7 @@ export class DecisionEngine {
       ownLog: [],
       senders: new Map(),
       rng: seededRandom(settings.seed),
-      suggestFloor: settings.policy.thresholds.high,
+      suggestFloor: 1,
     };
   }
 
