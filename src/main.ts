@@ -375,6 +375,7 @@ async function assembleRuntime(
   const decisions = await createDecisionPipeline({
     store: decisionStore(database.db),
     thresholds: config.pattern,
+    suggestErrorBudget: config.suggestErrorBudget,
     audit,
     clock,
     autoExecution: () => flags.get('autoExecution'),

@@ -3,6 +3,9 @@
  * engine learns the truth, so the pairs are honest. Scores are binned and the bins' hit rates are made
  * monotone with pool-adjacent-violators (isotonic regression); each bin starts with a few pseudo-observations
  * at its own mid-point so an empty calibrator trusts the raw score.
+ *
+ * The bins are even in log-odds, not in probability: automation is decided between 0.9 and 0.99, where
+ * even 0.025-wide bins lumped proposals that were right 93 % and 99 % of the time into one confidence.
  */
 
 export interface CalibratorState {
@@ -19,7 +22,28 @@ export interface CalibratorOptions {
   readonly priorWeight: number;
 }
 
-export const DEFAULT_CALIBRATOR_OPTIONS: CalibratorOptions = { bins: 40, priorWeight: 3 };
+/** Log-odds covered by the bins: scores beyond ±SPAN (below 0.09 % or above 99.91 %) share the end bins. */
+const SPAN = 7;
+
+export const DEFAULT_CALIBRATOR_OPTIONS: CalibratorOptions = { bins: 70, priorWeight: 3 };
+
+/**
+ * The bin of a score among `bins` bins even in log-odds over [−SPAN, SPAN].
+ * @example binOf(0.5, 70) // 35
+ */
+export function binOf(score: number, bins: number): number {
+  const q = Math.min(1 - 1e-12, Math.max(1e-12, score));
+  const b = Math.floor(((Math.log(q / (1 - q)) + SPAN) / (2 * SPAN)) * bins);
+  return Math.min(bins - 1, Math.max(0, b));
+}
+
+/**
+ * The probability at the middle of a bin (where its prior pseudo-observations sit).
+ * @example binMidpoint(35, 70) // ≈ 0.525
+ */
+export function binMidpoint(bin: number, bins: number): number {
+  return 1 / (1 + Math.exp(-(((bin + 0.5) / bins) * 2 * SPAN - SPAN)));
+}
 
 export class Calibrator {
   private readonly n: Float64Array;
@@ -32,8 +56,7 @@ export class Calibrator {
   }
 
   private bin(score: number): number {
-    const b = Math.floor(Math.min(1, Math.max(0, score)) * this.options.bins);
-    return Math.min(this.options.bins - 1, b);
+    return binOf(score, this.options.bins);
   }
 
   /** Records one honest (score, correct) pair. */
@@ -41,6 +64,13 @@ export class Calibrator {
     const b = this.bin(score);
     this.n[b]! += 1;
     this.k[b]! += correct ? 1 : 0;
+    this.fitted = null;
+  }
+
+  /** A pair observed as right turned out wrong (an execution corrected later): its bin loses one hit. */
+  revise(score: number): void {
+    const b = this.bin(score);
+    if (this.k[b]! >= 1) this.k[b]! -= 1;
     this.fitted = null;
   }
 
@@ -56,7 +86,7 @@ export class Calibrator {
     // Pool-adjacent-violators over (weight, mean) blocks.
     const blocks: { weight: number; mean: number; size: number }[] = [];
     for (let b = 0; b < bins; b++) {
-      const mid = (b + 0.5) / bins;
+      const mid = binMidpoint(b, bins);
       const weight = this.n[b]! + w;
       blocks.push({ weight, mean: (this.k[b]! + w * mid) / weight, size: 1 });
       while (blocks.length > 1 && blocks[blocks.length - 2]!.mean > blocks[blocks.length - 1]!.mean) {

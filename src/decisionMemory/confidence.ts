@@ -67,3 +67,14 @@ export function withEvidence(r: TrackRecord, success: boolean, now: number, half
     lastAt: Math.max(now, r.lastAt),
   };
 }
+
+/**
+ * A success that turned out wrong after all (an automatic execution an operator corrected later): one unit of
+ * evidence moves from successes to failures, after decaying the record to `now`.
+ * @example withCorrection({ successes: 3, failures: 0, lastAt: 1000 }, 1000, 864e5) // { successes: 2, failures: 1, lastAt: 1000 }
+ */
+export function withCorrection(r: TrackRecord, now: number, halfLifeMs: number): TrackRecord {
+  const d = decay(r, now, halfLifeMs);
+  const moved = Math.min(1, d.successes);
+  return { successes: d.successes - moved, failures: d.failures + 1, lastAt: Math.max(now, r.lastAt) };
+}

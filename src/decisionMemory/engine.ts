@@ -5,7 +5,7 @@ import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from '
 import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction } from './classifier.js';
 import { FeatureHasher } from './featureHasher.js';
 import type { SparseVector } from './features.js';
-import { type MatchEvidence, MatchScorer } from './matchScore.js';
+import { DEFAULT_SCORER_OPTIONS, type MatchEvidence, MatchScorer, type MatchScorerOptions } from './matchScore.js';
 import { decisionModule } from './modules/decisionModule.js';
 import type { ForcedDecision, PatternModule } from './modules/module.js';
 import { isMultiIssue } from './multiIssue.js';
@@ -15,6 +15,7 @@ import {
   type OperatorHold,
   type PatternRecord,
   type PatternSettings,
+  applyCorrection,
   applyOutcome,
   approvedByHuman,
   newPattern,
@@ -26,6 +27,7 @@ import {
 } from './patterns.js';
 import { DEFAULT_POLICY, type PolicySettings, type Thresholds, decideTier, handoffRisk } from './policy.js';
 import { seededRandom } from './random.js';
+import { type ExecutionVerdict, floorWithin, nextFloor } from './suggestBudget.js';
 import { DEFAULT_INDEX_OPTIONS, ExampleIndex, type IndexOptions, type Neighbour } from './textSimilarity.js';
 import { type MemoryEvent, type Outcome, type Proposal, type Truth, isVenueEvent } from './types.js';
 import { type EngineState, restoreInto, snapshot } from './engineState.js';
@@ -44,6 +46,7 @@ export interface EngineSettings {
   readonly classifier: ClassifierOptions;
   readonly index: IndexOptions;
   readonly calibrator: CalibratorOptions;
+  readonly scorer: MatchScorerOptions;
   /** Nearest examples consulted per event. */
   readonly neighbours: number;
   /** Past examples replayed through the classifier per learned event (approximates several epochs). */
@@ -61,6 +64,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   classifier: DEFAULT_CLASSIFIER_OPTIONS,
   index: DEFAULT_INDEX_OPTIONS,
   calibrator: DEFAULT_CALIBRATOR_OPTIONS,
+  scorer: DEFAULT_SCORER_OPTIONS,
   neighbours: 8,
   rehearsal: 8,
   seed: 20_251,
@@ -91,7 +95,29 @@ interface Pending {
   readonly evidence: MatchEvidence | null;
   readonly matchScore: number;
   readonly band: Proposal['band'];
+  /** The tier actually used (auto and suggest are the system's own executions). */
+  readonly tier: Proposal['tier'];
   readonly forced: boolean;
+}
+
+/** What an answer says about a proposal the system executed (or would have, by timeout) on its own. */
+const VERDICT_OF: Readonly<Record<Outcome, ExecutionVerdict | null>> = {
+  success: 'right',
+  approval: 'right',
+  override: 'wrong',
+  veto: 'wrong',
+  rejection: 'wrong',
+  modification: 'wrong',
+  // The action itself failed: says nothing about whether the decision was right.
+  failure: null,
+  decided: null,
+};
+
+/** An automatic execution learned as right, kept so an operator's later correction can take the credit back. */
+interface Settled {
+  readonly proposal: Pending;
+  /** Where its example sits in the index. */
+  readonly example: number;
 }
 
 export class DecisionEngine {
@@ -106,8 +132,11 @@ export class DecisionEngine {
     ownLog: LoggedAction[];
     senders: Map<string, number[]>;
     rng: ReturnType<typeof seededRandom>;
+    /** The suggest band's error-budget floor (suggestBudget.ts); starts shut (1: HIGH, whatever HIGH becomes). */
+    suggestFloor: number;
   };
   private readonly pending = new Map<string, Pending>();
+  private readonly settled = new Map<string, Settled>();
   private readonly hasher = new FeatureHasher();
 
   private current: EngineSettings;
@@ -122,12 +151,13 @@ export class DecisionEngine {
       classifier: new LinearClassifier(settings.classifier),
       index: new ExampleIndex(settings.index),
       calibrator: new Calibrator(settings.calibrator),
-      scorer: new MatchScorer(),
+      scorer: new MatchScorer(settings.scorer),
       patterns: new Map(),
       labels: [],
       ownLog: [],
       senders: new Map(),
       rng: seededRandom(settings.seed),
+      suggestFloor: 1,
     };
   }
 
@@ -137,6 +167,11 @@ export class DecisionEngine {
 
   get settings(): EngineSettings {
     return this.current;
+  }
+
+  /** The confidence above which a suggestion may execute by timeout whatever its pattern's record (within the band). */
+  get suggestFloor(): number {
+    return floorWithin(this.internals.suggestFloor, this.current.policy.thresholds, this.current.policy.suggestBudget.minFloor);
   }
 
   /** An operator changed the confidence thresholds: the next proposal uses them (nothing learned is lost). */
@@ -197,7 +232,7 @@ export class DecisionEngine {
     let probability = 0;
     if (decision !== null && forced === null) {
       probability = prediction.probabilities[prediction.top]!;
-      evidence = this.evidence(decision, probability, prediction.second >= 0 ? prediction.probabilities[prediction.second]! : 0, neighbours);
+      evidence = this.evidence(decision, prediction, neighbours);
       matchScore = scorer.score(evidence);
     }
     const confidence = forced !== null ? 1 : decision === null ? 0 : calibrator.calibrate(matchScore);
@@ -225,6 +260,8 @@ export class DecisionEngine {
         emergency: forced?.emergency ?? false,
         patternState: patternState(pattern, this.settings.patterns),
         suggestReliability: suggestReliability(pattern),
+        suggestFloor: this.suggestFloor,
+        unknownNearby: neighbours.some((n) => n.example.decision === UNKNOWN_DECISION),
         blockedBy,
         handoffRisk: forced !== null || decision === null ? 0 : handoffRisk(confidence, this.handoffShare(prediction, decision)),
         multiIssue: (!isVenueEvent(event) || event.kind === 'message') && isMultiIssue(event.text),
@@ -236,7 +273,7 @@ export class DecisionEngine {
     );
     // Proposals wait for their truth; one the operator never answers must not be kept forever.
     if (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
-    this.pending.set(event.id, { vector, decision, params, evidence, matchScore, band: verdict.band, forced: forced !== null });
+    this.pending.set(event.id, { vector, decision, params, evidence, matchScore, band: verdict.band, tier: verdict.tier, forced: forced !== null });
     const strongest = decision === null ? [] : classifier.strongestFeatures(vector, decision, 5);
     return {
       eventId: event.id,
@@ -277,6 +314,12 @@ export class DecisionEngine {
     const at = now.getTime();
     const pending = this.pending.get(event.id);
     this.pending.delete(event.id);
+    const earlier = pending === undefined ? this.settled.get(event.id) : undefined;
+    if (earlier !== undefined) {
+      this.settled.delete(event.id);
+      this.afterTheFact(event, earlier, truth, at);
+      return;
+    }
     const vector = pending?.vector ?? this.vectorFor(event, this.handling(event));
     const { patterns } = this.internals;
 
@@ -290,6 +333,10 @@ export class DecisionEngine {
       const effective: Outcome = outcome === 'decided' ? (correct ? 'approval' : 'rejection') : outcome;
       const band = pending.band === 'escalate' ? 'human' : pending.band;
       const key = pending.decision;
+      const verdict = VERDICT_OF[effective];
+      if ((pending.tier === 'auto' || pending.tier === 'suggest') && !pending.forced && verdict !== null) {
+        this.internals.suggestFloor = nextFloor(this.internals.suggestFloor, verdict, this.settings.policy.suggestBudget, this.settings.policy.thresholds);
+      }
       patterns.set(key, applyOutcome(this.pattern(key, key), effective, band, at, this.settings.patterns));
       if (outcome === 'modification') {
         const variant = variantKey(pending.params, truth.params);
@@ -313,6 +360,36 @@ export class DecisionEngine {
     }
     const label = this.owner(truth.decision).label(event, truth, this.internals.ownLog);
     this.remember(event.id, vector, label, truth.decision, at);
+    if (outcome === 'success' && pending !== undefined && !pending.forced && (pending.tier === 'auto' || pending.tier === 'suggest')) {
+      if (this.settled.size >= MAX_PENDING) this.settled.delete(this.settled.keys().next().value!);
+      this.settled.set(event.id, { proposal: pending, example: this.internals.index.size - 1 });
+    }
+  }
+
+  /**
+   * An operator answered an event the system had already executed on its own and learned as right. Agreeing
+   * confirms it (a human approval, nothing relearned). Anything else corrects it: the credit the execution got
+   * is taken back everywhere it went — the pattern's record (a success becomes a failure, an override), the
+   * calibrator's hit, the match scorer, the error budget — and the remembered example is relabelled with the
+   * operator's decision rather than kept beside it.
+   */
+  private afterTheFact(event: MemoryEvent, earlier: Settled, truth: Truth, at: number): void {
+    const { patterns, calibrator, scorer, index, labels } = this.internals;
+    const p = earlier.proposal;
+    patterns.set(truth.decision, approvedByHuman(this.pattern(truth.decision, truth.decision)));
+    if (p.decision === truth.decision && paramsMatch(p.params, truth.params)) return;
+    if (p.evidence !== null) {
+      calibrator.revise(p.matchScore);
+      scorer.learn(p.evidence, false);
+    }
+    const key = p.decision!;
+    const band = p.band === 'escalate' ? 'human' : p.band;
+    patterns.set(key, applyCorrection(this.pattern(key, key), band, at, this.settings.patterns));
+    this.internals.suggestFloor = nextFloor(this.internals.suggestFloor, 'wrong', this.settings.policy.suggestBudget, this.settings.policy.thresholds);
+    const label = this.owner(truth.decision).label(event, truth, this.internals.ownLog);
+    index.relabel(earlier.example, truth.decision);
+    labels[earlier.example] = label;
+    this.train(p.vector, label);
   }
 
   /**
@@ -343,14 +420,19 @@ export class DecisionEngine {
   }
 
   private remember(id: string, vector: SparseVector, label: string, decision: string, at: number): void {
+    this.train(vector, label);
+    this.internals.index.add({ id, decision, vector: { ids: vector.ids, values: vector.values }, at });
+    this.internals.labels.push(label);
+  }
+
+  /** One step on the example, then `rehearsal` steps on remembered ones (approximates several epochs). */
+  private train(vector: SparseVector, label: string): void {
     const { classifier, index, rng, labels } = this.internals;
     classifier.learn(vector, label);
     for (let r = 0; r < this.settings.rehearsal && index.size > 0; r++) {
       const k = Math.floor(rng.next() * index.size);
       classifier.learn(index.examples[k]!.vector, labels[k]!);
     }
-    index.add({ id, decision, vector: { ids: vector.ids, values: vector.values }, at });
-    labels.push(label);
   }
 
   /** The share of the classifier's belief outside its top class that sits on handoff decisions. */
@@ -373,7 +455,9 @@ export class DecisionEngine {
     return cut < 0 ? label : label.slice(0, cut);
   }
 
-  private evidence(decision: string, p1: number, p2: number, neighbours: readonly Neighbour[]): MatchEvidence {
+  private evidence(decision: string, prediction: Prediction, neighbours: readonly Neighbour[]): MatchEvidence {
+    const p1 = prediction.probabilities[prediction.top]!;
+    const p2 = prediction.second >= 0 ? prediction.probabilities[prediction.second]! : 0;
     let share = 0;
     let unknown = 0;
     let total = 0;
@@ -391,6 +475,8 @@ export class DecisionEngine {
       nearestSimilarity: nearest?.similarity ?? 0,
       nearestAgrees: nearest?.example.decision === decision,
       support: this.internals.patterns.get(decision)?.humanApproved ?? 0,
+      decision,
+      runnerUp: prediction.second >= 0 ? this.decisionOfLabel(prediction.classes[prediction.second]!) : null,
     };
   }
 

@@ -25,6 +25,7 @@ export interface EngineState {
   readonly ownLog: readonly (Omit<LoggedAction, 'at'> & { readonly at: number })[];
   readonly senders: readonly (readonly [string, readonly number[]])[];
   readonly rngState: number;
+  readonly suggestFloor: number;
   /** Module memories (e.g. the venue's location directory and recent faults), by module name. */
   readonly modules: Readonly<Record<string, unknown>>;
 }
@@ -49,6 +50,7 @@ export function snapshot(engine: DecisionEngine): EngineState {
     ownLog: s.ownLog.map((a) => ({ ...a, at: a.at.getTime() })),
     senders: [...s.senders],
     rngState: s.rng.state(),
+    suggestFloor: s.suggestFloor,
     modules: Object.fromEntries(engine.modules.flatMap((m) => (m.snapshot === undefined ? [] : [[m.name, m.snapshot()]]))),
   };
 }
@@ -58,7 +60,7 @@ export function restoreInto(engine: DecisionEngine, state: EngineState): void {
   const s = engine.internals;
   s.classifier = LinearClassifier.fromState(state.classifier, engine.settings.classifier);
   s.calibrator = Calibrator.fromState(state.calibrator, engine.settings.calibrator.priorWeight);
-  s.scorer = MatchScorer.fromState(state.scorer);
+  s.scorer = MatchScorer.fromState(state.scorer, engine.settings.scorer);
   s.index = new ExampleIndex(engine.settings.index);
   s.labels = [];
   for (const e of state.examples) {
@@ -69,5 +71,6 @@ export function restoreInto(engine: DecisionEngine, state: EngineState): void {
   s.ownLog = state.ownLog.map((a) => ({ ...a, at: new Date(a.at) }));
   s.senders = new Map(state.senders.map(([k, v]) => [k, [...v]]));
   s.rng = seededRandom(state.rngState);
+  s.suggestFloor = state.suggestFloor;
   for (const m of engine.modules) if (m.restore !== undefined && state.modules[m.name] !== undefined) m.restore(state.modules[m.name]);
 }

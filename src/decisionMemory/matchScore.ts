@@ -3,6 +3,12 @@
  * nearest remembered examples and how much memory backs that decision. The pieces are combined by an online
  * logistic regression trained prequentially on whether proposals were right, so the combination adapts to
  * each stream instead of being hand-weighted. The calibrator then maps this score to a confidence.
+ *
+ * Besides the shared weights the regression keeps one offset per decision and one per confusion (the decision
+ * against the classifier's runner-up): how proposals of this decision, and of this pair, have fared against what
+ * the shared weights predicted. Fine-grained decisions that are often mistaken for one another ("card arrival"
+ * vs "card delivery estimate") earn lower scores at the same probability than ones that are never confused, so
+ * the same calibrated confidence ranks proposals by how far each can really be trusted.
  */
 
 export interface MatchEvidence {
@@ -20,6 +26,10 @@ export interface MatchEvidence {
   readonly nearestAgrees: boolean;
   /** Remembered examples of this decision. */
   readonly support: number;
+  /** The decision proposed. */
+  readonly decision: string;
+  /** The classifier's second choice (null when it knows one decision only). */
+  readonly runnerUp: string | null;
 }
 
 const DIM = 9;
@@ -47,16 +57,32 @@ export function evidenceVector(e: MatchEvidence): Float64Array {
   ]);
 }
 
+export interface MatchScorerOptions {
+  /** Step size of the shared weights (decays with the number of outcomes seen). */
+  readonly learningRate: number;
+  /** Step size of the per-decision offsets. */
+  readonly decisionRate: number;
+  /** Step size of the per-confusion offsets. */
+  readonly confusionRate: number;
+}
+
+export const DEFAULT_SCORER_OPTIONS: MatchScorerOptions = { learningRate: 0.05, decisionRate: 0.1, confusionRate: 0.05 };
+
 export interface MatchScorerState {
   readonly weights: readonly number[];
   readonly seen: number;
+  /** Offsets by decision (`name`) and by confusion (`name>runner-up`). */
+  readonly offsets: readonly (readonly [string, number])[];
 }
+
+const confusionKey = (e: MatchEvidence): string => `${e.decision}>${e.runnerUp ?? ''}`;
 
 export class MatchScorer {
   private readonly w: Float64Array;
   private seen = 0;
+  private readonly offsets = new Map<string, number>();
 
-  constructor(private readonly learningRate = 0.05) {
+  constructor(private readonly options: MatchScorerOptions = DEFAULT_SCORER_OPTIONS) {
     this.w = new Float64Array(DIM);
     // Start as "trust the classifier": the score is its probability until outcomes say otherwise.
     this.w[1] = 4;
@@ -66,7 +92,13 @@ export class MatchScorer {
     const x = evidenceVector(e);
     let z = 0;
     for (let i = 0; i < DIM; i++) z += this.w[i]! * x[i]!;
+    z += (this.offsets.get(e.decision) ?? 0) + (this.offsets.get(confusionKey(e)) ?? 0);
     return 1 / (1 + Math.exp(-z));
+  }
+
+  /** The learned offset of a decision (0 until its proposals have an outcome), for explanations. */
+  offsetOf(decision: string): number {
+    return this.offsets.get(decision) ?? 0;
   }
 
   /** One logistic-loss step on an honest (evidence, correct) pair. */
@@ -74,19 +106,23 @@ export class MatchScorer {
     const x = evidenceVector(e);
     const g = (correct ? 1 : 0) - this.score(e);
     // A slowly decaying step: fast adaptation early, stability once thousands of outcomes are in.
-    const lr = this.learningRate / Math.sqrt(1 + this.seen / 2000);
+    const lr = this.options.learningRate / Math.sqrt(1 + this.seen / 2000);
     for (let i = 0; i < DIM; i++) this.w[i]! += lr * g * x[i]!;
+    this.offsets.set(e.decision, this.offsetOf(e.decision) + this.options.decisionRate * g);
+    const pair = confusionKey(e);
+    this.offsets.set(pair, (this.offsets.get(pair) ?? 0) + this.options.confusionRate * g);
     this.seen++;
   }
 
   toState(): MatchScorerState {
-    return { weights: [...this.w], seen: this.seen };
+    return { weights: [...this.w], seen: this.seen, offsets: [...this.offsets] };
   }
 
-  static fromState(state: MatchScorerState, learningRate = 0.05): MatchScorer {
-    const m = new MatchScorer(learningRate);
+  static fromState(state: MatchScorerState, options: MatchScorerOptions = DEFAULT_SCORER_OPTIONS): MatchScorer {
+    const m = new MatchScorer(options);
     m.w.set(state.weights);
     m.seen = state.seen;
+    for (const [key, offset] of state.offsets) m.offsets.set(key, offset);
     return m;
   }
 }

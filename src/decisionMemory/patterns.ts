@@ -1,4 +1,4 @@
-import { EMPTY_RECORD, type TrackRecord, lowerBound, withEvidence } from './confidence.js';
+import { EMPTY_RECORD, type TrackRecord, lowerBound, withCorrection, withEvidence } from './confidence.js';
 import type { DecisionParams } from '../venue/types.js';
 import type { Outcome } from './types.js';
 
@@ -108,6 +108,20 @@ export function applyOutcome(
     vetoes: p.vetoes + (outcome === 'veto' ? 1 : 0),
     rejections: p.rejections + (outcome === 'rejection' ? 1 : 0),
     modifications: p.modifications + (outcome === 'modification' ? 1 : 0),
+  };
+}
+
+/**
+ * An automatic execution of this pattern that an operator corrected after it ran: the success it was credited
+ * with becomes a failure (in the suggest record too when it ran by timeout), and it counts as an override.
+ * @example applyCorrection(applyOutcome(newPattern('x'), 'success', 'auto', 1000, DEFAULT_PATTERN_SETTINGS), 'auto', 2000, DEFAULT_PATTERN_SETTINGS).record.failures // 1
+ */
+export function applyCorrection(p: PatternRecord, band: 'auto' | 'suggest' | 'queue' | 'human', now: number, settings: PatternSettings): PatternRecord {
+  return {
+    ...p,
+    record: withCorrection(p.record, now, settings.halfLifeMs),
+    suggestRecord: band === 'suggest' ? withCorrection(p.suggestRecord, now, settings.halfLifeMs) : p.suggestRecord,
+    overrides: p.overrides + 1,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ExecutionTier, Tier } from '../venue/types.js';
 import { TIERS } from '../venue/types.js';
 import type { PatternState } from './patterns.js';
+import { DEFAULT_SUGGEST_BUDGET, type SuggestBudget } from './suggestBudget.js';
 
 /**
  * From confidence to the tier actually used. The band comes from the thresholds; everything after that can
@@ -35,11 +36,18 @@ export interface PolicySettings {
   readonly thresholds: Thresholds;
   /** Lower bound a pattern's suggest-band record needs before a suggestion may execute by timeout. */
   readonly suggestGate: number;
+  /** The other way into the band: confidence above a floor kept by the measured wrong-execution rate. */
+  readonly suggestBudget: SuggestBudget;
   /** Largest tolerated probability that an execution lands on an event a human had to handle. */
   readonly maxHandoffRisk: number;
 }
 
-export const DEFAULT_POLICY: PolicySettings = { thresholds: DEFAULT_THRESHOLDS, suggestGate: 0.85, maxHandoffRisk: 0.005 };
+export const DEFAULT_POLICY: PolicySettings = {
+  thresholds: DEFAULT_THRESHOLDS,
+  suggestGate: 0.85,
+  suggestBudget: DEFAULT_SUGGEST_BUDGET,
+  maxHandoffRisk: 0.005,
+};
 
 /** Why a tier was lowered, by name. */
 export type PolicyReason =
@@ -69,6 +77,10 @@ export interface PolicyInput {
   readonly emergency: boolean;
   readonly patternState: PatternState;
   readonly suggestReliability: number;
+  /** The error budget's confidence floor for suggestions (see suggestBudget.ts). */
+  readonly suggestFloor: number;
+  /** Learned unknowns are among the nearest remembered examples. */
+  readonly unknownNearby: boolean;
   /** Names of the guards that block this action now (empty = all allow). */
   readonly blockedBy: readonly string[];
   readonly killSwitched: boolean;
@@ -127,7 +139,15 @@ export function decideTier(input: PolicyInput, settings: PolicySettings): TierDe
   if (input.handoffRisk > settings.maxHandoffRisk) lower('queue', 'handoff_risk');
   if (input.patternState === 'learning') lower('queue', 'not_promoted');
   if (input.patternState === 'suggested') lower('suggest', 'not_promoted');
-  if (tier === 'suggest' && input.suggestReliability < settings.suggestGate) lower('queue', 'suggest_gate');
+  // The error budget's floor only opens what the confidence itself put in the band, for a promoted pattern: an
+  // action the catalogue caps at suggest (links, tickets a human should glance at), a pattern not yet promoted,
+  // and an event that resembles something operators marked "no automatable decision" need the pattern's record.
+  const budgetOpens =
+    input.confidence >= input.suggestFloor &&
+    input.patternState === 'auto' &&
+    !input.unknownNearby &&
+    (input.catalogueCap === undefined || input.catalogueCap === 'auto');
+  if (tier === 'suggest' && input.suggestReliability < settings.suggestGate && !budgetOpens) lower('queue', 'suggest_gate');
   if (input.blockedBy.length > 0) lower('human', 'guard');
   if (input.killSwitched) lower('human', 'kill_switch');
   return { tier, band, reasons };

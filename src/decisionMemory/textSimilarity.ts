@@ -59,6 +59,11 @@ export class ExampleIndex {
     return Math.log((this.examples.length + 1) / (df + 1)) + 1;
   }
 
+  /** An example's decision was corrected: same text, same features, another decision. */
+  relabel(index: number, decision: string): void {
+    this.examples[index] = { ...this.examples[index]!, decision };
+  }
+
   add(example: RememberedExample): void {
     const index = this.examples.length;
     this.examples.push(example);

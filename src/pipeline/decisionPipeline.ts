@@ -23,6 +23,8 @@ export interface DecisionPipelineDeps {
   readonly onError: (err: unknown, eventId: string) => void;
   /** PATTERN_CONFIDENCE_HIGH / MEDIUM / LOW: the bands auto, suggest and queue start at. */
   readonly thresholds?: Thresholds;
+  /** PATTERN_SUGGEST_ERROR_BUDGET (suggestBudget.ts); the engine's default when absent. */
+  readonly suggestErrorBudget?: number;
   readonly onProposed?: (record: ProposalRecord) => void;
   /** The execution stage, bound after it is built (it needs the pipeline's learning in turn). */
   readonly execution?: () => ExecutionHooks | null;
@@ -52,7 +54,12 @@ export interface DecisionPipeline {
  * The engine runs in shadow mode: this stage has no executor, so nothing runs by itself.
  */
 export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promise<DecisionPipeline> {
-  const policy = { ...DEFAULT_ENGINE_SETTINGS.policy, thresholds: deps.thresholds ?? DEFAULT_ENGINE_SETTINGS.policy.thresholds };
+  const defaults = DEFAULT_ENGINE_SETTINGS.policy;
+  const policy = {
+    ...defaults,
+    thresholds: deps.thresholds ?? defaults.thresholds,
+    suggestBudget: { ...defaults.suggestBudget, rate: deps.suggestErrorBudget ?? defaults.suggestBudget.rate },
+  };
   const fresh = new DecisionEngine({ ...DEFAULT_ENGINE_SETTINGS, policy, autoExecution: false }, venueModules(), NO_KILL_SWITCHES);
   const rebuiltFrom = await deps.store.historyAfter(-1);
   const engine = rebuildEngine(

@@ -29,6 +29,12 @@ export interface ThresholdsView {
   readonly source: 'environment' | 'override';
   readonly updatedBy: string | null;
   readonly updatedAt: string | null;
+  /**
+   * Which suggestions may execute when their countdown ends: those whose pattern has a suggest-band record, or
+   * (promoted patterns) whose confidence is at least `floor`, which this instance's measured wrong-execution rate
+   * keeps between max(medium, minFloor) and high (see decisionMemory/suggestBudget.ts).
+   */
+  readonly suggestBand: { readonly floor: number; readonly errorBudget: number; readonly minFloor: number };
 }
 
 export type ThresholdChange = { readonly kind: 'changed'; readonly view: ThresholdsView } | { readonly kind: 'refused'; readonly problem: ThresholdProblem };
@@ -60,6 +66,11 @@ export async function createDecisionThresholds(deps: {
       source: stored === null ? 'environment' : 'override',
       updatedBy: stored?.updatedBy ?? null,
       updatedAt: stored?.updatedAt.toISOString() ?? null,
+      suggestBand: {
+        floor: deps.engine.suggestFloor,
+        errorBudget: deps.engine.settings.policy.suggestBudget.rate,
+        minFloor: deps.engine.settings.policy.suggestBudget.minFloor,
+      },
     };
   };
   const load = async (): Promise<ThresholdsView> => apply(await deps.store.get());

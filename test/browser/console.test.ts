@@ -219,6 +219,10 @@ for (const engine of engines) {
       await page.getByRole('button', { name: 'Save thresholds' }).click();
       await page.getByText(/Set by an admin/).waitFor();
       expect(await thresholds()).toMatchObject({ effective: { high: 0.97 }, source: 'override' });
+      // The suggest band's floor, with its error budget, is shown beside the thresholds.
+      const floor = ((await thresholds()) as unknown as { suggestBand: { floor: number } }).suggestBand.floor;
+      await page.getByTestId('suggest-band').getByText(`at least ${floor.toFixed(3)}`, { exact: false }).waitFor();
+      await page.getByTestId('suggest-band').getByText('budget 1.5 %', { exact: false }).waitFor();
       await shot(page, `${engine.name}-11-admin-thresholds`);
       await page.getByRole('button', { name: 'Back to configured' }).click();
       await page.getByText('The configured values (environment) are in force.', { exact: false }).waitFor();

@@ -1,12 +1,51 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Calibrator, expectedCalibrationError, reliabilityTable } from '../../src/decisionMemory/calibration.js';
+import { Calibrator, binMidpoint, binOf, expectedCalibrationError, reliabilityTable } from '../../src/decisionMemory/calibration.js';
 import { seededRandom } from '../../src/decisionMemory/random.js';
 
 describe('prequential calibration', () => {
-  it('trusts the raw score before any outcome', () => {
+  const logit = (p: number): number => Math.log(p / (1 - p));
+
+  it('trusts the raw score before any outcome (within half a bin, in log-odds)', () => {
     const c = new Calibrator();
-    expect(c.calibrate(0.9)).toBeCloseTo(0.9125, 3);
+    expect(c.calibrate(0.9)).toBeCloseTo(0.8909, 3);
+    fc.assert(
+      fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), (s) => {
+        expect(Math.abs(logit(c.calibrate(s)) - logit(s))).toBeLessThanOrEqual(0.1 + 1e-9);
+      }),
+    );
+  });
+
+  it('bins evenly in log-odds: finer near 0 and 1, so 0.93 and 0.99 never share a bin', () => {
+    expect(binOf(0.93, 70)).toBeLessThan(binOf(0.95, 70));
+    expect(binOf(0.95, 70)).toBeLessThan(binOf(0.97, 70));
+    expect(binOf(0.97, 70)).toBeLessThan(binOf(0.99, 70));
+    expect(binOf(0, 70)).toBe(0);
+    expect(binOf(1, 70)).toBe(69);
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (a, b) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        expect(binOf(lo, 70)).toBeLessThanOrEqual(binOf(hi, 70));
+        const bin = binOf(lo, 70);
+        expect(binOf(binMidpoint(bin, 70), 70)).toBe(bin);
+      }),
+    );
+  });
+
+  it('takes back a hit when a right outcome turns out wrong', () => {
+    const c = new Calibrator();
+    for (let i = 0; i < 200; i++) c.observe(0.97, true);
+    const before = c.calibrate(0.97);
+    for (let i = 0; i < 100; i++) c.revise(0.97);
+    expect(before).toBeGreaterThan(0.95);
+    const state = c.toState();
+    expect(state.n.reduce((a, b) => a + b, 0)).toBe(200);
+    expect(state.k.reduce((a, b) => a + b, 0)).toBe(100);
+    expect(c.calibrate(0.97)).toBeLessThan(0.6);
+    // A bin with no hits left stays at zero hits (never negative).
+    const empty = new Calibrator();
+    empty.revise(0.5);
+    expect(empty.toState().k.every((k) => k === 0)).toBe(true);
   });
 
   it('stays monotone and within [0, 1] whatever it observed', () => {

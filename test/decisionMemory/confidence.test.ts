@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_RECORD, decay, lowerBound, posteriorMean, withEvidence } from '../../src/decisionMemory/confidence.js';
+import { EMPTY_RECORD, decay, lowerBound, posteriorMean, withCorrection, withEvidence } from '../../src/decisionMemory/confidence.js';
 
 const counts = fc.record({
   successes: fc.integer({ min: 0, max: 500 }),
@@ -59,5 +59,18 @@ describe('track record confidence', () => {
     const strong = { successes: 100, failures: 0, lastAt: day };
     const old = withEvidence(strong, true, day * 400, 30 * day);
     expect(lowerBound(old)).toBeLessThan(lowerBound(withEvidence(strong, true, day * 2, 30 * day)));
+  });
+
+  it('a corrected success moves one unit of evidence to failures: never lowers the total, never raises the bound', () => {
+    fc.assert(
+      fc.property(counts, (c) => {
+        const r = { ...c, lastAt: 1000 };
+        const after = withCorrection(r, 1000, 30 * 864e5);
+        expect(after.successes).toBe(Math.max(0, c.successes - 1));
+        expect(after.failures).toBe(c.failures + 1);
+        expect(after.successes).toBeGreaterThanOrEqual(0);
+        expect(lowerBound(after)).toBeLessThanOrEqual(lowerBound(r));
+      }),
+    );
   });
 });

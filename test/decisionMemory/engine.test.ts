@@ -87,6 +87,75 @@ describe('decision engine', () => {
   });
 });
 
+describe('what the system executed on its own, judged afterwards', () => {
+  /** Teaches, then lets the engine run `n` automatic executions that came out right; returns the next index. */
+  function runAutomatically(engine: DecisionEngine, from: number, n: number): number {
+    let i = from;
+    for (let k = 0; k < n; k++, i++) {
+      const e = ev(i, TEMPLATES.reset![k % 4]!);
+      const p = engine.propose(e, e.t);
+      expect(p.tier).toBe('auto');
+      engine.learn(e, { decision: 'reset', params: {} }, 'success', e.t, { decision: 'reset', params: {} });
+    }
+    return i;
+  }
+
+  it('opens the suggest band as right executions accumulate and shuts it again after wrong ones', () => {
+    const engine = new DecisionEngine();
+    const high = engine.settings.policy.thresholds.high;
+    expect(engine.suggestFloor).toBe(high);
+    let i = runAutomatically(engine, teach(engine, 12), 60);
+    const opened = engine.suggestFloor;
+    expect(opened).toBeLessThan(high);
+    for (let k = 0; k < 3; k++, i++) {
+      const e = ev(i, 'trackman frozen in bay 4');
+      expect(engine.propose(e, e.t).tier).toBe('auto');
+      engine.learn(e, { decision: 'hours', params: {} }, 'override', e.t, { decision: 'reset', params: {} });
+    }
+    expect(engine.suggestFloor).toBe(high);
+    // The floor is part of what a rebuild restores.
+    expect(DecisionEngine.fromState(JSON.parse(JSON.stringify(engine.toState()))).suggestFloor).toBe(high);
+  });
+
+  it("takes the credit back when an operator corrects an automatic execution after it ran", () => {
+    const engine = new DecisionEngine();
+    const i = runAutomatically(engine, teach(engine, 12), 10);
+    const before = engine.patterns().find((p) => p.key === 'reset')!;
+    const floorBefore = engine.suggestFloor;
+    const e = ev(i, 'my trackman is frozen');
+    expect(engine.propose(e, e.t)).toMatchObject({ decision: 'reset', tier: 'auto' });
+    engine.learn(e, { decision: 'reset', params: {} }, 'success', e.t, { decision: 'reset', params: {} });
+    const remembered = engine.rememberedExamples;
+    const credited = engine.patterns().find((p) => p.key === 'reset')!;
+    expect(credited.record.successes).toBeGreaterThan(before.record.successes);
+
+    // Later an operator says it should have been a different decision.
+    engine.learn(e, { decision: 'hours', params: {} }, 'decided', e.t);
+    const corrected = engine.patterns().find((p) => p.key === 'reset')!;
+    expect(corrected.overrides).toBe(before.overrides + 1);
+    expect(corrected.record.failures).toBeCloseTo(credited.record.failures + 1, 9);
+    expect(corrected.record.successes).toBeCloseTo(credited.record.successes - 1, 9);
+    expect(engine.suggestFloor).toBeGreaterThan(floorBefore);
+    // The example was relabelled, not remembered twice.
+    expect(engine.rememberedExamples).toBe(remembered);
+    const again = engine.propose(ev(i + 1, 'my trackman is frozen'), at(i + 1));
+    expect(again.explanation.neighbours[0]).toMatchObject({ exampleId: e.id, decision: 'hours' });
+  });
+
+  it('counts an after-the-fact agreement as a human approval and remembers nothing twice', () => {
+    const engine = new DecisionEngine();
+    const i = runAutomatically(engine, teach(engine, 12), 5);
+    const e = ev(i, 'trackman frozen in bay 2');
+    expect(engine.propose(e, e.t).tier).toBe('auto');
+    engine.learn(e, { decision: 'reset', params: {} }, 'success', e.t, { decision: 'reset', params: {} });
+    const remembered = engine.rememberedExamples;
+    const approved = engine.patterns().find((p) => p.key === 'reset')!.humanApproved;
+    engine.learn(e, { decision: 'reset', params: {} }, 'approval', e.t);
+    expect(engine.rememberedExamples).toBe(remembered);
+    expect(engine.patterns().find((p) => p.key === 'reset')!).toMatchObject({ humanApproved: approved + 1, overrides: 0 });
+  });
+});
+
 describe('features and the example index', () => {
   it('folds digits so one pattern covers every bay', () => {
     expect(words('Bay 3 TrackMan!')).toEqual(['bay', '0', 'trackman']);

@@ -47,6 +47,8 @@ describe('multi-issue messages', () => {
       emergency: false,
       patternState: 'auto' as const,
       suggestReliability: 1,
+      suggestFloor: 0.95,
+      unknownNearby: false,
       blockedBy: [],
       killSwitched: false,
       handoffRisk: 0,

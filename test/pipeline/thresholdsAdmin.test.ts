@@ -63,7 +63,14 @@ for (const engine of engines) {
     it('shows the configured thresholds to a supervisor, and lets only an admin change them', async () => {
       const res = await get(supervisor);
       expect(res.statusCode, res.body).toBe(200);
-      expect(res.json()).toEqual({ effective: { high: 0.95, medium: 0.75, low: 0.5 }, configured: { high: 0.95, medium: 0.75, low: 0.5 }, source: 'environment', updatedBy: null, updatedAt: null });
+      const { suggestBand, ...view } = res.json() as { suggestBand: { floor: number; errorBudget: number; minFloor: number } };
+      expect(view).toEqual({ effective: { high: 0.95, medium: 0.75, low: 0.5 }, configured: { high: 0.95, medium: 0.75, low: 0.5 }, source: 'environment', updatedBy: null, updatedAt: null });
+      // The later teaching proposals were already in the auto tier and the operators agreed with them: each
+      // such would-be execution that came out right opened the suggest band's floor a little below HIGH.
+      expect(suggestBand).toMatchObject({ errorBudget: 0.015, minFloor: 0.9 });
+      expect(suggestBand.floor).toBe(rt.decisions.engine.suggestFloor);
+      expect(suggestBand.floor).toBeLessThan(0.95);
+      expect(suggestBand.floor).toBeGreaterThan(0.94);
       expectProblem(await put(supervisor, { high: 0.99, medium: 0.8, low: 0.5 }), 403);
       expect(await changes()).toEqual([]);
     });

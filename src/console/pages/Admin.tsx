@@ -515,6 +515,13 @@ function ThresholdsPanel() {
           Money, booking changes, reboots, unlocks without a booking and emergencies are never automated, whatever these say.
         </p>
       )}
+      {view.data && (
+        <p class="muted" data-testid="suggest-band">
+          {view.data.suggestBand.errorBudget > 0
+            ? `Suggestions of proven patterns run when their countdown ends if their confidence is at least ${view.data.suggestBand.floor.toFixed(3)}: this floor follows the measured wrong executions (budget ${(view.data.suggestBand.errorBudget * 100).toFixed(1)} %) and never drops below ${view.data.suggestBand.minFloor}.`
+            : 'Suggestions run when their countdown ends only for patterns with a proven suggest record (error budget off).'}
+        </p>
+      )}
       {BANDS.map((b) => (
         <div class="field" key={b.key}>
           <label for={`threshold-${b.key}`}>{b.label}</label>

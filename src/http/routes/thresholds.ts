@@ -16,6 +16,7 @@ const ThresholdsView = Type.Object({
   source: Type.Union([Type.Literal('environment'), Type.Literal('override')]),
   updatedBy: Type.Union([Type.String(), Type.Null()]),
   updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  suggestBand: Type.Object({ floor: Type.Number(), errorBudget: Type.Number(), minFloor: Type.Number() }),
 });
 
 const EXPLAIN = {
