@@ -2,15 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type CookieJar, type ScanTarget, runScan } from './scanRunner.js';
 import { type CorpusRecord, parseCorpusLine } from '../security/inspector/corpus.js';
+import { Secret } from '../integrations/secret.js';
 import { DEFAULT_PUBLIC_PATHS } from '../scan/openapi.js';
+import { OPENPHONE_SCHEME } from '../scan/signedWebhooks.js';
 import { DEFAULT_THRESHOLDS, type Thresholds, humanReport, thresholdFailures } from '../scan/score.js';
 import { type CliCommand, parseArgs, report, UsageError } from './io.js';
 
 const usage = `usage: clubos scan URL [--corpus FILE] [--json] [--key KEY --key-scopes s1,s2] [--login USER:PASSWORD]
-       [--concurrency N] [--encodings N] [--max-records N] [--allow-public /a,/b*] [--body-limit BYTES]
+       [--openphone-secret BASE64] [--concurrency N] [--encodings N] [--max-records N] [--allow-public /a,/b*] [--body-limit BYTES]
        [--min-block-rate R] [--min-kind-rate R] [--max-false-positive-rate R] [--max-open-routes N]
        [--max-leaks N] [--max-header-issues N] [--max-5xx N]
-env: CLUBOS_SCAN_KEY, CLUBOS_SCAN_KEY_SCOPES, CLUBOS_SCAN_LOGIN stand in for --key, --key-scopes, --login`;
+env: CLUBOS_SCAN_KEY, CLUBOS_SCAN_KEY_SCOPES, CLUBOS_SCAN_LOGIN, CLUBOS_SCAN_OPENPHONE_SECRET stand in for --key,
+     --key-scopes, --login, --openphone-secret (the OpenPhone webhook's signing key: the scan signs deliveries with it)`;
 
 /** The project's own corpus slice, beside the package in a checkout. */
 const DEFAULT_CORPUS = fileURLToPath(new URL('../../test/fixtures/attacks/slice.jsonl', import.meta.url));
@@ -20,6 +23,7 @@ const OPTIONS = [
   'key',
   'key-scopes',
   'login',
+  'openphone-secret',
   'concurrency',
   'encodings',
   'max-records',
@@ -80,6 +84,12 @@ const scanCommand: CliCommand = async (args, io) => {
   const login = options.get('login') ?? process.env.CLUBOS_SCAN_LOGIN;
   if (login !== undefined && !login.includes(':')) throw new UsageError('--login takes USER:PASSWORD');
   const keyScopes = options.get('key-scopes') ?? process.env.CLUBOS_SCAN_KEY_SCOPES;
+  // An empty variable is no secret (a CI line that exports it unset).
+  const openPhoneSecret = options.get('openphone-secret') ?? (process.env[OPENPHONE_SCHEME.env] || undefined);
+  // The same form as the server's OPENPHONE_WEBHOOK_SECRET; the value is never echoed.
+  if (openPhoneSecret !== undefined && (!/^[A-Za-z0-9+/]+={0,2}$/.test(openPhoneSecret) || Buffer.from(openPhoneSecret, 'base64').length < 16)) {
+    throw new UsageError('--openphone-secret takes the webhook signing key: base64 of at least 16 bytes');
+  }
   const corpusFile = options.get('corpus') ?? DEFAULT_CORPUS;
   let records: CorpusRecord[];
   try {
@@ -99,6 +109,7 @@ const scanCommand: CliCommand = async (args, io) => {
     key: options.get('key') ?? process.env.CLUBOS_SCAN_KEY ?? null,
     keyScopes: keyScopes === undefined ? null : keyScopes.split(',').map((s) => s.trim()).filter(Boolean),
     login: login === undefined ? null : { username: login.slice(0, login.indexOf(':')), password: login.slice(login.indexOf(':') + 1) },
+    signingSecrets: openPhoneSecret === undefined ? {} : { openphone: new Secret(openPhoneSecret) },
   };
   const jar: CookieJar = { cookie: null, csrf: null };
   const started = performance.now();

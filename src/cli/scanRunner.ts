@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import { signOpenPhoneWebhook } from '../integrations/openPhone/webhook.js';
+import { Secret } from '../integrations/secret.js';
 import type { CorpusRecord } from '../security/inspector/corpus.js';
 import { cookieIssues, findLeaks, rateLimitIssues, type ScanResponse, securityHeaderIssues } from '../scan/findings.js';
 import { OpenApiError, type ScanRoute, pathMatches, routesFromOpenApi } from '../scan/openapi.js';
 import { type Credential, type PayloadProbe, type ProbeRequest, type ScanTargetRoute, UNKNOWN_KEY, baselineProbe, planAuthProbes, planErrorProbes, planPayloadProbes } from '../scan/probes.js';
-import { type FlagObservation, type ScanReport, addIssues, addLeaks, classifyPayload, problemType, tallyFlagged, tallyScan } from '../scan/score.js';
+import { type FlagObservation, type ScanReport, type SignedWebhookReport, addIssues, addLeaks, classifyPayload, problemType, tallyFlagged, tallyScan, tallySignedWebhooks } from '../scan/score.js';
+import { SIGNING_SCHEMES, STALE_MS, type SigningScheme, controlDelivery, isSignedWebhook, planSignatureProbes, schemeOf, schemeOfUrl } from '../scan/signedWebhooks.js';
 
 /**
  * The scanner's I/O edge: fetches `/openapi.json`, signs in, sends the planned probes with bounded concurrency
@@ -13,6 +17,8 @@ export interface ScanTarget {
   readonly key: string | null;
   readonly keyScopes: readonly string[] | null;
   readonly login: { readonly username: string; readonly password: string } | null;
+  /** Signing secrets of signed webhooks, by scheme (`openphone`): with one, the scan signs deliveries to that webhook. */
+  readonly signingSecrets: Readonly<Partial<Record<SigningScheme['name'], Secret>>>;
 }
 
 export interface CookieJar {
@@ -42,6 +48,9 @@ async function send(base: string, req: ProbeRequest, target: ScanTarget, jar: Co
     if (jar.csrf) headers['x-csrf-token'] = jar.csrf;
   }
   for (let attempt = 0; ; attempt++) {
+    // Signed at each attempt: a retried delivery must still be fresh.
+    const signature = signatureFor(req, target);
+    if (signature !== null) headers[signature.header] = signature.value;
     let res: Response;
     try {
       res = await fetch(base + req.url, {
@@ -69,6 +78,29 @@ async function send(base: string, req: ProbeRequest, target: ScanTarget, jar: Co
       continue;
     }
     return { status: res.status, headers: out, body };
+  }
+}
+
+/** A key no sender holds: its signatures must be refused like none. */
+const FOREIGN_KEY = new Secret(randomBytes(32).toString('base64'));
+
+/** The signature header a signed-webhook probe carries, made now (OpenPhone's scheme, the only one); null for other probes. */
+function signatureFor(req: ProbeRequest, target: ScanTarget): { header: string; value: string } | null {
+  const scheme = schemeOfUrl(req.url);
+  if (scheme === null || req.body === undefined) return null;
+  const secret = target.signingSecrets[scheme.name];
+  const signed = (key: Secret | undefined, at: number) => (key === undefined ? null : { header: scheme.header, value: signOpenPhoneWebhook(req.body!, key, new Date(at)) });
+  switch (req.credential) {
+    case 'malformed_signature':
+      return { header: scheme.header, value: 'hmac;1;scan;not-a-signature' };
+    case 'wrong_signature':
+      return signed(FOREIGN_KEY, Date.now());
+    case 'signature':
+      return signed(secret, Date.now());
+    case 'stale_signature':
+      return signed(secret, Date.now() - STALE_MS);
+    default:
+      return null;
   }
 }
 
@@ -153,6 +185,29 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
     }
   }
 
+  // Signed webhooks: with the secret, a signed delivery that carries nothing hostile must be acknowledged; then the
+  // corpus goes inside signed deliveries too. Without it the route is reported as not scanned, never passed over.
+  const webhooks: Omit<SignedWebhookReport, 'signature_checks' | 'deliveries'>[] = [];
+  for (const route of routes.filter(isSignedWebhook)) {
+    const scheme = schemeOf(route);
+    const entry = { route: label(route), scheme: scheme?.name ?? null };
+    if (scheme === null) webhooks.push({ ...entry, status: 'not scanned: the scanner knows no signature scheme for it', secret: 'not given' });
+    else if (target.signingSecrets[scheme.name] === undefined) webhooks.push({ ...entry, status: `not scanned: needs signing secret (${scheme.option} or ${scheme.env})`, secret: 'not given' });
+    else {
+      const control = await run(controlDelivery(route));
+      issues.push({ list: securityHeaderIssues(control), where: `${label(route)} (signed)` });
+      if (control.status !== 200) {
+        webhooks.push({ ...entry, status: `not scanned: the server refused the signing secret (a correctly signed delivery answered ${control.status})`, secret: 'refused' });
+        continue;
+      }
+      webhooks.push({ ...entry, status: 'scanned', secret: 'accepted' });
+      (route.inspect === 'flag' ? flagTargets : targets).push({ route, credential: 'signature', signed: true });
+    }
+  }
+  const unusedSecrets = SIGNING_SCHEMES.filter((scheme) => target.signingSecrets[scheme.name] !== undefined && !routes.some((r) => schemeOf(r) === scheme)).map(
+    (scheme) => `${scheme.option} was given, but the server documents no webhook signed that way: nothing was signed`,
+  );
+
   const unexpectedPublic = routes.filter((r) => r.access.kind === 'public' && !opts.allowPublic.some((p) => pathMatches(p, r.path))).map(label);
 
   const plan = planPayloadProbes(records, targets, { extraEncodings: opts.extraEncodings });
@@ -165,7 +220,7 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
     return false;
   });
 
-  const errorProbes = planErrorProbes(targets, opts.bodyLimitBytes);
+  const errorProbes = planErrorProbes(targets.filter((t) => t.signed !== true), opts.bodyLimitBytes);
   const errors = await sendAll(errorProbes, run, Math.min(2, opts.concurrency));
 
   // Flag-mode routes last, alone: what they flag is read from the server's own counter, so nothing else may flag meanwhile.
@@ -182,7 +237,10 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
 
   // Access probes last: a key refused on routes beyond its scopes is what compromise detection counts (a burst
   // suspends it, as it should), and the payload probes above need the key working.
-  const authProbes = planAuthProbes(routes, { key: target.key !== null, keyScopes: target.keyScopes, session: jar.cookie !== null });
+  const authProbes = [
+    ...planAuthProbes(routes, { key: target.key !== null, keyScopes: target.keyScopes, session: jar.cookie !== null }),
+    ...planSignatureProbes(routes, (scheme) => target.signingSecrets[scheme.name] !== undefined),
+  ];
   progress(`scan: ${authProbes.length} access probes…`);
   const auth = await sendAll(authProbes, run, opts.concurrency);
 
@@ -202,9 +260,15 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
     { auth, payloads, errors },
     skipped,
   );
-  if (flagged !== null && 'notScored' in flagged) report.flag_routes.not_scored = flagged.notScored;
+  if (flagged !== null && 'notScored' in flagged) {
+    report.flag_routes.not_scored = flagged.notScored;
+    // Signed deliveries to a flag-mode webhook were not sent either: say so rather than "scanned" with nothing in it.
+    for (const w of webhooks) if (w.secret === 'accepted' && flagOnly.includes(w.route)) w.status = `signature checked; signed deliveries not scored (${flagged.notScored})`;
+  }
   else if (flagged !== null) tallyFlagged(report, flagged.observations, flagged.countedBy);
   const flagSent = flagged !== null && 'observations' in flagged ? flagged.observations : [];
+  tallySignedWebhooks(report, webhooks, auth, [...payloads, ...flagSent]);
+  report.unused_signing_secrets.push(...unusedSecrets);
   for (const i of issues) addIssues(report, i.list, i.where);
   for (const { probe, response } of errors) {
     if (response.status === 0) report.errors_5xx.push({ probe: `error:${probe.probe}`, method: probe.method, url: probe.url.slice(0, 200), status: 0 });

@@ -19,9 +19,10 @@ export type { EmergencyCategory } from './emergencyCues.js';
  * any learning, so an injury, fire, flood, trapped person, threat or gas leak reaches a human at once.
  * Cues (emergencyCues.ts) add up per category; a cue is dropped when negated ("no one is hurt"), when
  * it is an idiom ("dying to play", "we're on fire"), or when a figurative cue sits in golf talk or a
- * joking message ("that drive was fire 🔥", "trapped in a bunker haha"). Urgency words ("help",
- * "hurry") only strengthen a real cue. It errs towards flagging: a false alarm costs one look by an
- * operator, a missed emergency costs far more.
+ * joking message ("that drive was fire 🔥", "trapped in a bunker haha"), and a fire word in praise ("flames
+ * off the tee", "smoking hot round") — unless a thing that burns or a sign of real fire is near it ("the
+ * projector is on fire tonight"). Urgency words ("help", "hurry") only strengthen a real cue. It errs towards
+ * flagging: a false alarm costs one look by an operator, a missed emergency costs far more.
  */
 
 export interface EmergencyVerdict {
@@ -40,6 +41,8 @@ const URGENCY_NEEDS = 0.5;
 const URGENCY_MAX = 0.3;
 const NEGATION_REACH = 3;
 const FIGURATIVE_REACH = 4;
+/** Wider than the figure's reach: "the PC in bay 3 is smoking" names its source five words before the cue. */
+const LITERAL_REACH = 6;
 
 interface Span {
   readonly start: number;
@@ -88,12 +91,25 @@ function negated(ws: readonly string[], span: Span): boolean {
   return false;
 }
 
-function figurative(ws: readonly string[], span: Span, joking: boolean): boolean {
-  if (joking) return true;
-  for (let k = Math.max(0, span.start - FIGURATIVE_REACH); k <= Math.min(ws.length - 1, span.end + FIGURATIVE_REACH); k++) {
-    if (isExact(ws[k], GOLF_TALK)) return true;
+/** Whether a word of `forms` is within `reach` tokens of the span (the span itself excluded). */
+function near(ws: readonly string[], span: Span, reach: number, forms: Forms, match: (w: string | undefined, f: Forms) => boolean): boolean {
+  for (let k = Math.max(0, span.start - reach); k <= Math.min(ws.length - 1, span.end + reach); k++) {
+    if ((k < span.start || k > span.end) && match(ws[k], forms)) return true;
   }
   return false;
+}
+
+/**
+ * A figure of speech: the message jokes, or golf or praise talk sits near the cue — unless something near it says
+ * the danger is real. Figure words must match exactly and literal ones typo-tolerantly, so doubt means a flag.
+ */
+function figurative(ws: readonly string[], span: Span, cue: Cue, joking: boolean): boolean {
+  const figure =
+    joking ||
+    near(ws, span, FIGURATIVE_REACH, GOLF_TALK, isExact) ||
+    (cue.figurativeNear !== undefined && near(ws, span, FIGURATIVE_REACH, cue.figurativeNear, isExact)) ||
+    (cue.figurativeNext !== undefined && isExact(ws[span.end + 1], cue.figurativeNext));
+  return figure && !(cue.literalNear !== undefined && near(ws, span, LITERAL_REACH, cue.literalNear, isAny));
 }
 
 function counts(cue: Cue, ws: readonly string[], joking: boolean): boolean {
@@ -104,7 +120,7 @@ function counts(cue: Cue, ws: readonly string[], joking: boolean): boolean {
       !negated(ws, span) &&
       !(cue.idiomNext && isExact(ws[span.end + 1], cue.idiomNext)) &&
       !(cue.idiomPrev && isExact(ws[span.start - 1], cue.idiomPrev)) &&
-      !(cue.figurative && figurative(ws, span, joking)),
+      !(cue.figurative && figurative(ws, span, cue, joking)),
   );
 }
 

@@ -29,6 +29,15 @@ export interface Cue {
   readonly idiomNext?: Forms;
   /** Tokens that, right before the match, make it an idiom or a noun use: "we're on fire", "a break in the net". */
   readonly idiomPrev?: Forms;
+  /** Words that, near this cue only, mark it as play or praise ("flames off the tee", "smoking hot round"). */
+  readonly figurativeNear?: Forms;
+  /** Tokens right after the match that make it praise: "smoking it", "burning it up". */
+  readonly figurativeNext?: Forms;
+  /**
+   * Words near the match that keep it literal whatever the talk or jokes around it: a thing that burns or a sign
+   * of a real fire ("the projector is on fire tonight", "smoke coming out of the screen lol").
+   */
+  readonly literalNear?: Forms;
   /** The cue counts only if one of these words is somewhere in the text (a person for "not responding"). */
   readonly needs?: Forms;
   /** The cue does not count if one of these words is in the text ("the trackman is not responding"). */
@@ -77,6 +86,34 @@ const CANT: Forms = ['cant', 'cannot', 'unable', 'couldnt', 'not'];
 const SMELL: Forms = ['smell', 'smells', 'smelling', 'smelled', 'smelt', 'odor', 'odour', 'stink', 'stinks', 'reeks', 'whiff', 'fumes'];
 const BLOCKED: Forms = ['locked', 'blocked', 'jammed', 'stuck', 'chained', 'wont', 'jam'];
 
+/**
+ * Fire words are golf praise as often as danger ("flames off the tee", "my putter is on fire", "smoking hot
+ * round"). These words near one make it about the game; golf talk (GOLF_TALK) counts too.
+ */
+const FIRE_PRAISE: Forms = [
+  'tee', 'tees', 'round', 'rounds', 'game', 'games', 'iron', 'irons', 'wedge', 'wedges', 'putter', 'putters', 'putting',
+  'hole', 'holes', 'green', 'greens', 'golf', 'ball', 'balls', 'hitting', 'course', 'range', 'hot', 'today', 'lately',
+  'everyone', 'everybody',
+];
+/** After "smoking"/"smoke", an object means beating or striking something: "smoking it", "smoking the ball". */
+const FIRE_PRAISE_NEXT: Forms = ['it', 'the', 'them', 'em', 'everyone', 'everybody', 'him', 'her', 'us', 'me', 'you', 'drives', 'balls', 'shots', 'hot'];
+/**
+ * What makes a fire word literal even amid golf talk or jokes: a thing in a venue that can burn, or a sign of a
+ * real fire (seen, smelt, spreading, an alarm). Matched typo-tolerantly, so the detector still errs towards flagging.
+ */
+const FIRE_LITERAL: Forms = [
+  'projector', 'projectors', 'pc', 'computer', 'screen', 'screens', 'tv', 'monitor', 'trackman', 'sim', 'simulator',
+  'unit', 'machine', 'outlet', 'outlets', 'plug', 'socket', 'cord', 'cords', 'cable', 'cables', 'wire', 'wires',
+  'wiring', 'charger', 'battery', 'batteries', 'panel', 'breaker', 'heater', 'fan', 'vent', 'light', 'lights', 'lamp',
+  'ceiling', 'wall', 'walls', 'roof', 'floor', 'carpet', 'mat', 'net', 'curtain', 'couch', 'kitchen', 'bathroom',
+  'washroom', 'toilet', 'room', 'building', 'lobby', 'hallway', 'door', 'trash', 'garbage', 'bin', 'car', 'parking',
+  'bay', 'bays', 'speaker', 'speakers', 'keypad', 'printer', 'microwave', 'electrical', 'electric',
+  'coming', 'pouring', 'billowing', 'filling', 'filled', 'spreading', 'everywhere', 'behind', 'see', 'seeing', 'saw',
+  'alarm', 'alarms', 'extinguisher', 'evacuate', 'evacuating', 'evacuated', '911', 'here', 'theres', 'actual', 'real',
+  ...SMELL,
+];
+const FIRE_FIGURE: Partial<Cue> = { figurative: true, figurativeNear: FIRE_PRAISE, literalNear: FIRE_LITERAL };
+
 export const CUES: readonly Cue[] = [
   // medical
   word('medical', 1, ['blood', 'bleeding', 'bleed', 'bleeds', 'bled', 'bloodied']),
@@ -108,27 +145,28 @@ export const CUES: readonly Cue[] = [
   word('medical', 1, ['dying'], { figurative: true, idiomNext: ['to', 'laughing', 'of', 'for', 'here', 'lol'] }),
   // fire
   seq('fire', 1, [['fire', 'smoke', 'co'], ['alarm', 'alarms', 'detector', 'detectors']]),
-  seq('fire', 1, [['on'], ['fire']], 1, { figurative: true, idiomPrev: PRONOUN_SUBJECTS }),
+  seq('fire', 1, [['on'], ['fire']], 1, { ...FIRE_FIGURE, idiomPrev: PRONOUN_SUBJECTS }),
   seq('fire', 1, [['caught', 'catching', 'catch'], ['fire']]),
   seq('fire', 1, [['fire'], ['department', 'extinguisher', 'truck', 'fighters', 'brigade']]),
   word('fire', 1, ['fire', 'fires'], {
-    figurative: true,
+    ...FIRE_FIGURE,
     // "that drive was fire", "fire away", "is there a fire exit" are not fires.
     // "on fire" is its own cue, which knows "we're on fire" from "the projector is on fire".
     idiomPrev: ['on', 'was', 'thats', 'so', 'pure', 'straight', 'absolute', 'lowkey', 'kinda', 'looks', 'sounds', 'be', 'open', 'cease'],
     idiomNext: ['away', 'up', 'it', 'emoji_fire', 'playlist', 'music', 'song', 'tunes', 'exit', 'exits', 'escape', 'code', 'marshal', 'drill', 'pit', 'hydrant', 'door', 'doors', 'safety', 'rating', 'sale'],
   }),
-  word('fire', 1, ['flames', 'flame', 'ablaze', 'blaze'], { figurative: true }),
+  word('fire', 1, ['flames', 'flame', 'ablaze', 'blaze'], FIRE_FIGURE),
   word('fire', 1, ['smoke', 'smoking', 'smoky', 'smokey'], {
-    figurative: true,
+    ...FIRE_FIGURE,
+    figurativeNext: FIRE_PRAISE_NEXT,
     // "can we smoke", "is smoking allowed", "a smoke show" ask about policy or praise a shot.
     idiomNext: ['show', 'break', 'free', 'allowed', 'area', 'section', 'policy', 'weed', 'a', 'cigarettes', 'cigars'],
     idiomPrev: ['no', 'non', 'can', 'we', 'to', 'allowed', 'you', 'i', 'go'],
   }),
-  word('fire', 1, ['burning', 'scorched'], { figurative: true }),
+  word('fire', 1, ['burning', 'scorched'], { ...FIRE_FIGURE, figurativeNext: ['it', 'up', 'the', 'everyone', 'everybody', 'them'] }),
   near('fire', 1, ['burnt', 'burned', 'burn', 'electrical', 'plastic'], SMELL, 3),
   word('fire', 1, ['sparks', 'sparking', 'sparked', 'spark']),
-  word('fire', 0.5, ['melting', 'melted', 'explosion', 'exploded'], { figurative: true }),
+  word('fire', 0.5, ['melting', 'melted', 'explosion', 'exploded'], FIRE_FIGURE),
   // flood
   word('flood', 1, ['flood', 'flooding', 'flooded', 'floods']),
   seq('flood', 1, [['standing'], ['water']]),

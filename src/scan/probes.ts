@@ -1,16 +1,19 @@
 import type { CorpusRecord } from '../security/inspector/corpus.js';
 import { type Encoding, ENCODINGS, encodeValue, harmlessEncoding, jsonString } from './encodings.js';
 import type { ScanRoute } from './openapi.js';
+import { placeSignedPayload, type Signature } from './signedWebhooks.js';
 
 /**
  * Planning a scan: which requests to send and what each should get. Every probe carries an unknown query
  * parameter (`PROBE_MARKER`): route schemas refuse unknown parameters, so a probe that gets past
  * authentication and the inspector stops at validation and never reaches a handler — a scan changes nothing.
+ * (Signed webhook deliveries are the exception: see signedWebhooks.ts.)
  * Pure: the routes and corpus come in, request descriptions go out; the CLI sends them.
  */
 export const PROBE_MARKER = 'scan_probe=1';
 
-export type Credential = 'none' | 'bad_key' | 'key' | 'session';
+/** How a probe authenticates: a header, a cookie, or (signed webhooks) a signature the runner computes over the body. */
+export type Credential = 'none' | 'bad_key' | 'key' | 'session' | Signature;
 
 export type Placement =
   | 'query_value'
@@ -25,7 +28,10 @@ export type Placement =
   | 'header_value'
   | 'cookie_value'
   /** The payload as a `text/plain` body, on routes found to parse one (a framework default the OpenAPI document does not show). */
-  | 'raw_body';
+  | 'raw_body'
+  /** Inside a signed webhook delivery: as the message text (a JSON value) or as a field name of the message. */
+  | 'signed_value'
+  | 'signed_key';
 
 export interface ProbeRequest {
   readonly method: string;
@@ -39,7 +45,16 @@ export interface ProbeRequest {
 export interface AuthProbe extends ProbeRequest {
   readonly group: 'auth';
   readonly route: ScanRoute;
-  readonly probe: 'anonymous' | 'unknown_key' | 'key_wrong_scope' | 'key_on_operator_route' | 'session_on_key_route';
+  readonly probe:
+    | 'anonymous'
+    | 'unknown_key'
+    | 'key_wrong_scope'
+    | 'key_on_operator_route'
+    | 'session_on_key_route'
+    | 'unsigned_delivery'
+    | 'malformed_signature'
+    | 'wrong_key_signature'
+    | 'stale_signature';
 }
 
 export interface PayloadProbe extends ProbeRequest {
@@ -71,11 +86,15 @@ const withMarker = (path: string, query = ''): string => `${path}?${query ? `${q
 const takesJson = (r: ScanRoute) => r.bodyTypes.some((t) => t.startsWith('application/json'));
 const takesForm = (r: ScanRoute) => r.bodyTypes.includes('application/x-www-form-urlencoded');
 
-/** A route the scan reaches with a credential; `rawText` when it was found to parse `text/plain` bodies. */
+/**
+ * A route the scan reaches with a credential; `rawText` when it was found to parse `text/plain` bodies; `signed` for
+ * a signed webhook reached with deliveries the runner signs (JSON values and names go inside the delivery).
+ */
 export interface ScanTargetRoute {
   readonly route: ScanRoute;
   readonly credential: Credential;
   readonly rawText?: boolean;
+  readonly signed?: boolean;
 }
 
 /** The smallest body a route parses: `{}` for JSON routes, nothing for the others. */
@@ -147,6 +166,7 @@ export function placementsFor(location: CorpusRecord['location']): readonly Plac
 /** Which routes can carry a placement. */
 function fits(target: ScanTargetRoute, placement: Placement): boolean {
   const { route } = target;
+  if (target.signed === true) return placement === 'json_value' || placement === 'json_key';
   switch (placement) {
     case 'path_value':
       return route.pathParams.length > 0;
@@ -234,10 +254,13 @@ export function placePayload(route: ScanRoute, record: CorpusRecord, placement: 
       return withPlainBody(withMarker(path), { cookie: `scan_probe=${encodeURIComponent(value)}` });
     case 'raw_body':
       return { method: route.method, url: withMarker(path), headers: { 'content-type': 'text/plain; charset=utf-8' }, body: value };
+    case 'signed_value':
+    case 'signed_key':
+      return placeSignedPayload(route, record, placement === 'signed_value' ? 'json_value' : 'json_key', encoding);
   }
 }
 
-const isJsonPlacement = (p: Placement) => p === 'json_value' || p === 'json_key';
+const isJsonPlacement = (p: Placement) => p === 'json_value' || p === 'json_key' || p === 'signed_value' || p === 'signed_key';
 
 /** Fastify's default `maxParamLength`: a longer path parameter is answered 414 before anything looks at it. */
 export const MAX_PATH_PARAM = 100;
@@ -277,11 +300,15 @@ export function planPayloadProbes(
       const placement = placements[(i + k) % placements.length]!;
       const fitting = targets.filter((t) => fits(t, placement));
       if (fitting.length === 0) continue;
-      const target = fitting[i % fitting.length]!;
+      // Routes rotate once per round of placements: rotating both by the record index would tie a placement to one
+      // route whenever their counts share a factor (3 name placements, 3 JSON routes: every JSON name to the same one).
+      const target = fitting[Math.floor(i / placements.length) % fitting.length]!;
       const group = record.expected === 'attack' ? 'attack' : 'benign';
+      // A signed webhook takes JSON values and names inside the delivery it verifies.
+      const at: Placement = target.signed !== true ? placement : placement === 'json_key' ? 'signed_key' : 'signed_value';
       const add = (encoding: Encoding, req: Omit<ProbeRequest, 'credential'>) =>
-        probes.push({ ...req, credential: target.credential, group, route: target.route, record, placement, encoding });
-      const plain = placePayload(target.route, record, placement, 'plain');
+        probes.push({ ...req, credential: target.credential, group, route: target.route, record, placement: at, encoding });
+      const plain = placePayload(target.route, record, at, 'plain');
       if (plain === null) {
         skip(`unsendable at ${placement}`);
         unsendable = true;
@@ -293,7 +320,7 @@ export function planPayloadProbes(
       let extra = 0;
       for (let e = 0; group === 'attack' && e < others.length && extra < opts.extraEncodings; e++) {
         const encoding = others[(i + e) % others.length]!;
-        const req = placePayload(target.route, record, placement, encoding);
+        const req = placePayload(target.route, record, at, encoding);
         if (req === null) continue;
         const harmless = harmlessEncoding(record.kind, record.payload, encoding, isJsonPlacement(placement));
         if (harmless !== null) {

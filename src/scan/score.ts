@@ -89,6 +89,19 @@ export interface FlagRoutesReport {
   benign: { n: number; flagged: number; inconclusive: number; rate: number; examples: { id: string; placement: Placement; route: string; payload: string }[] };
 }
 
+/** A signed webhook: whether its signature is enforced, and whether (with the secret) signed deliveries were scanned. */
+export interface SignedWebhookReport {
+  route: string;
+  scheme: string | null;
+  /** `scanned`, or `not scanned: …` with the reason (the secret is needed, was refused, or the scheme is unknown). */
+  status: string;
+  secret: 'not given' | 'accepted' | 'refused';
+  /** Each signature check's answer (401 expected): unsigned, malformed, another key's, stale. */
+  signature_checks: Record<string, number>;
+  /** Core attacks and benign texts sent inside signed deliveries, and what the inspector made of them. */
+  deliveries: { attack: { n: number; detected: number; rate: number }; benign: { n: number; flagged: number } };
+}
+
 export interface ScanReport {
   target: string;
   routes: {
@@ -119,6 +132,9 @@ export interface ScanReport {
   };
   benign: { n: number; blocked: number; inconclusive: number; rate: number; examples: { id: string; placement: Placement; route: string; payload: string }[] };
   flag_routes: FlagRoutesReport;
+  signed_webhooks: SignedWebhookReport[];
+  /** Signing secrets the scan was given for webhooks the server does not document. */
+  unused_signing_secrets: string[];
   skipped: Record<string, number>;
   errors_5xx: { probe: string; method: string; url: string; status: number }[];
   leaks: { probe: string; method: string; path: string; status: number; marker: string; excerpt: string }[];
@@ -152,6 +168,8 @@ export function tallyScan(target: string, routes: ScanReport['routes'], obs: Sca
     attack: { n: 0, blocked: 0, refused_before_inspection: 0, passed: 0, inconclusive: 0, rate: 0, by_kind: {}, by_location: {}, by_encoding: {}, extended: { n: 0, blocked: 0, rate: 0 }, missed_examples: [] },
     benign: { n: 0, blocked: 0, inconclusive: 0, rate: 0, examples: [] },
     flag_routes: emptyFlagRoutes(routes.flag_only.length > 0 ? 'no flag probe was sent' : null),
+    signed_webhooks: [],
+    unused_signing_secrets: [],
     skipped,
     errors_5xx: [],
     leaks: [],
@@ -278,6 +296,40 @@ export function tallyFlagged(report: ScanReport, obs: readonly FlagObservation[]
   report.requests += obs.length;
 }
 
+/**
+ * Adds each signed webhook's entry: its signature checks from the access probes, and (scanned with the secret) the
+ * signed deliveries among the flag-route or payload observations. Core attacks count; detected = flagged or blocked.
+ */
+export function tallySignedWebhooks(
+  report: ScanReport,
+  entries: readonly Omit<SignedWebhookReport, 'signature_checks' | 'deliveries'>[],
+  auth: readonly { probe: AuthProbe; response: ScanResponse }[],
+  deliveries: readonly { probe: PayloadProbe; response: ScanResponse; flagged?: boolean }[],
+): void {
+  for (const entry of entries) {
+    const w: SignedWebhookReport = { ...entry, signature_checks: {}, deliveries: { attack: { n: 0, detected: 0, rate: 0 }, benign: { n: 0, flagged: 0 } } };
+    for (const { probe, response } of auth) if (isSignatureCheck(probe.probe) && describe(probe.route.method, probe.route.path) === w.route) w.signature_checks[probe.probe] = response.status;
+    for (const { probe, response, flagged } of deliveries) {
+      if (probe.placement !== 'signed_value' && probe.placement !== 'signed_key') continue;
+      if (describe(probe.route.method, probe.route.path) !== w.route) continue;
+      const outcome = classifyPayload(response);
+      if (outcome === 'inconclusive' || outcome === 'error') continue;
+      const detected = outcome === 'blocked' || outcome === 'refused' || flagged === true;
+      if (probe.group === 'benign') {
+        w.deliveries.benign.n++;
+        if (detected) w.deliveries.benign.flagged++;
+      } else if (probe.record.tier === 'core') {
+        w.deliveries.attack.n++;
+        if (detected) w.deliveries.attack.detected++;
+      }
+    }
+    w.deliveries.attack.rate = ratio(w.deliveries.attack.detected, w.deliveries.attack.n);
+    report.signed_webhooks.push(w);
+  }
+}
+
+const isSignatureCheck = (p: AuthProbe['probe']): boolean => p === 'unsigned_delivery' || p === 'malformed_signature' || p === 'wrong_key_signature' || p === 'stale_signature';
+
 export interface Thresholds {
   /** Core-tier attack probes blocked, of those that reached the inspector. */
   readonly minBlockRate: number;
@@ -327,6 +379,9 @@ export function thresholdFailures(r: ScanReport, t: Thresholds): string[] {
   if (r.leaks.length > t.maxLeaks) out.push(`${r.leaks.length} response(s) leak internals (max ${t.maxLeaks})`);
   if (r.header_issues.length > t.maxHeaderIssues) out.push(`${r.header_issues.length} header issue(s) (max ${t.maxHeaderIssues})`);
   if (r.errors_5xx.length > t.max5xx) out.push(`${r.errors_5xx.length} 5xx response(s) to scanner probes (max ${t.max5xx})`);
+  // A secret that was given but could not be used means the route the caller meant to cover was not covered.
+  for (const w of r.signed_webhooks) if (w.secret === 'refused') out.push(`signed webhook ${w.route} ${w.status}`);
+  for (const u of r.unused_signing_secrets) out.push(u);
   return out;
 }
 
@@ -338,6 +393,13 @@ function flagLines(f: FlagRoutesReport, pct: (x: number) => string): string[] {
     ...Object.entries(f.attack.by_kind).map(([k, t]) => `  flag kind ${k.padEnd(15)} ${String(t.detected).padStart(5)}/${String(t.n).padEnd(5)} ${pct(t.rate)}`),
     `benign on flag-mode routes: ${f.benign.flagged}/${f.benign.n} flagged (${pct(f.benign.rate)})`,
   ];
+}
+
+function signedWebhookLine(w: SignedWebhookReport, pct: (x: number) => string): string {
+  const checks = Object.entries(w.signature_checks).map(([probe, status]) => `${probe.replace(/_/g, ' ')} -> ${status}`).join(', ');
+  const d = w.deliveries;
+  const scanned = w.secret === 'accepted' ? `; signed deliveries: attacks ${d.attack.detected}/${d.attack.n} detected (${pct(d.attack.rate)}), benign ${d.benign.flagged}/${d.benign.n} flagged` : '';
+  return `signed webhook ${w.route}${w.scheme ? ` (${w.scheme})` : ''}: ${w.status}${checks ? `; ${checks}` : ''}${scanned}`;
 }
 
 /** The human-readable report. */
@@ -357,6 +419,8 @@ export function humanReport(r: ScanReport, failures: readonly string[]): string[
     `benign: ${r.benign.blocked}/${r.benign.n} blocked (false positives ${pct(r.benign.rate)})`,
     ...r.benign.examples.slice(0, 5).map((e) => `  FP ${e.id} at ${e.placement}: ${JSON.stringify(e.payload).slice(0, 100)}`),
     ...flagLines(r.flag_routes, pct),
+    ...r.signed_webhooks.map((w) => signedWebhookLine(w, pct)),
+    ...r.unused_signing_secrets.map((u) => `  UNUSED SECRET ${u}`),
     `5xx: ${r.errors_5xx.length}; leaks: ${r.leaks.length}; header issues: ${r.header_issues.length}`,
     ...r.errors_5xx.slice(0, 10).map((e) => `  5XX ${e.status} ${e.probe} ${e.method} ${e.url.slice(0, 100)}`),
     ...r.leaks.slice(0, 10).map((l) => `  LEAK ${l.marker} in ${l.probe} ${l.method} ${l.path} -> ${l.status}: ${JSON.stringify(l.excerpt).slice(0, 120)}`),

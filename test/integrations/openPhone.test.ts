@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingReply } from '../../src/actions/ports.js';
 import { createOpenPhoneSender } from '../../src/integrations/openPhone/sendSms.js';
-import { memorySeenEvents, receiveOpenPhoneWebhook, verifyOpenPhoneSignature } from '../../src/integrations/openPhone/webhook.js';
+import { memorySeenEvents, receiveOpenPhoneWebhook, signOpenPhoneWebhook, verifyOpenPhoneSignature } from '../../src/integrations/openPhone/webhook.js';
 import { Secret } from '../../src/integrations/secret.js';
 import { ctx, within } from './context.js';
 import { closedPort, type FakeServer } from './fakes/fakeHttp.js';
@@ -138,6 +138,20 @@ describe('OpenPhone webhook', () => {
     expect(await seen.firstSeen('EV20', new Date(NOW.getTime() + 30_000))).toBe(false);
     expect(await seen.firstSeen('EV21', new Date(NOW.getTime() + 61_000))).toBe(true);
     expect(await seen.firstSeen('EV20', new Date(NOW.getTime() + 61_000))).toBe(true);
+  });
+
+  it('signs as OpenPhone does: what it signs verifies, fresh; too old is stale; another key is refused (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.integer({ min: 0, max: 299_000 }), (text, ageMs) => {
+        const body = messageReceived('EVs', text);
+        const at = new Date(NOW.getTime() - ageMs);
+        const header = signOpenPhoneWebhook(body, signingKey, at);
+        expect(header).toBe(openPhoneSignature(body, KEY_B64, at.getTime()));
+        expect(verifyOpenPhoneSignature(header, body, signingKey, NOW, 300_000)).toBe('valid');
+        expect(verifyOpenPhoneSignature(signOpenPhoneWebhook(body, signingKey, new Date(NOW.getTime() - 301_000 - ageMs)), body, signingKey, NOW, 300_000)).toBe('stale');
+        expect(verifyOpenPhoneSignature(signOpenPhoneWebhook(body, new Secret(Buffer.alloc(32, 9).toString('base64')), at), body, signingKey, NOW, 300_000)).toBe('bad_signature');
+      }),
+    );
   });
 
   it('rejects any change to the signed body (property)', () => {

@@ -32,6 +32,17 @@ export function verifyOpenPhoneSignature(
   return Math.abs(now.getTime() - Number(timestamp)) > toleranceMs ? 'stale' : 'valid';
 }
 
+/**
+ * The signature OpenPhone puts on a delivery: what `verifyOpenPhoneSignature` checks, made by whoever holds the key
+ * (the scanner signs its probes with it, so they pass as real deliveries).
+ * @example verifyOpenPhoneSignature(signOpenPhoneWebhook(body, key, now), body, key, now, 60_000) // 'valid'
+ */
+export function signOpenPhoneWebhook(rawBody: string, signingKey: Secret, at: Date): string {
+  const timestamp = String(at.getTime());
+  const mac = createHmac('sha256', Buffer.from(signingKey.reveal(), 'base64')).update(`${timestamp}.${rawBody}`).digest('base64');
+  return `hmac;1;${timestamp};${mac}`;
+}
+
 /** Remembers delivered event ids across instances (a table with a unique key in production). */
 export interface SeenEvents {
   /** Atomically records `id`; true when it had not been seen before. */

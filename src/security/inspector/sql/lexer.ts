@@ -37,6 +37,8 @@ const twoCharOps = new Set(['<=', '>=', '<>', '!=', '||', '&&', ':=', '<<', '>>'
 /** PostgreSQL JSON operators: `->>`, `#>>`. */
 const threeCharOps = new Set(['<=>', '->>', '#>>']);
 const enginePrefix = /^(?:sqlite|pg|jsonb?|xp|sp|dbms|utl|sys|lo|st|xml|mysql|db|is_srv)_/;
+/** Clause keywords whose condition may start with `(`. */
+const conditionClauses = new Set(['where', 'having']);
 /** Words that may be glued to a number (`1union`, `1and`) and still act as SQL. */
 const gluable = new Set(['union', 'and', 'or', 'xor', 'order', 'group', 'having', 'limit', 'from', 'div', 'like', 'select', 'is']);
 
@@ -257,6 +259,11 @@ function lexWord(s: string, start: number, out: SqlToken[]): number {
     return end;
   }
   if (s[after] === '(') {
+    // WHERE and HAVING are reserved in every dialect: `where (select a)=1` opens a condition, never calls a function.
+    if (conditionClauses.has(word)) {
+      out.push({ t: 'k', v: word, open: false });
+      return end;
+    }
     // Engine-specific prefixes name database functions (`sqlite_compileoption_get(`, `pg_read_file(`).
     const known = riskyFunctions.has(word) || riskyFunctions.has(bare) || enginePrefix.test(word);
     out.push({ t: statementWords.has(word) && word !== 'select' ? 'E' : known ? 'f' : 'F', v: word, open: false, glued: after === end });
