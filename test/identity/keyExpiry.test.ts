@@ -116,7 +116,8 @@ for (const engine of engines) {
       } finally {
         await sql`drop trigger refuse_expiry_mark on api_keys`.execute(rt.database.db);
       }
-      expect(await Promise.all([rt.keys.expire(), other.keys.expire()])).toEqual([1, 0]);
+      // Both instances rerun at once: the recorded key is only marked, the other recorded by one of them.
+      expect((await Promise.all([rt.keys.expire(), other.keys.expire()])).reduce((a, b) => a + b, 0)).toBe(1);
       expect((await entriesFor(ids)).sort()).toEqual([...ids].sort());
       expect(await marked(ids)).toBe(2);
       expect(await rt.keys.expire()).toBe(0);
