@@ -246,7 +246,8 @@ describe('metric series: buckets', () => {
 
   it('counts alike rows as one tally, and builds the series from tallies, ignoring those outside the period', () => {
     const rows = [ledgerRow({ eventId: 'a' }), ledgerRow({ eventId: 'b' }), ledgerRow({ eventId: 'c', agreed: true, answeredAt: at(60_000) })];
-    const tallies = tallyRows(hours(2), rows, [executionRow({ eventId: 'a' }), executionRow({ eventId: 'b' })]);
+    const before = ledgerRow({ eventId: 'z', proposedAt: at(-1) });
+    const tallies = tallyRows(hours(2), [...rows, before], [executionRow({ eventId: 'a' }), executionRow({ eventId: 'b' }), executionRow({ eventId: 'z', proposedAt: at(-1) })]);
     expect(tallies.ledger.map((t) => [t.agreed, t.count])).toEqual([
       [null, 2],
       [true, 1],
