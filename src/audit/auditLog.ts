@@ -9,7 +9,7 @@ import {
   trustedKeys,
 } from './checkpoint.js';
 import { entriesCsv } from './csv.js';
-import { type Actor, type AuditAction, type AuditBody, type AuditEntry, type ResourceRef, sealEntry } from './entry.js';
+import { type Actor, type AuditAction, type AuditBody, type AuditEntry, type ChainHead, type ResourceRef, sealEntry } from './entry.js';
 import { createMerkleAccumulator, inclusionProof } from './merkle.js';
 import type { Minimizer } from './minimize.js';
 import type { AuditStore } from './ports.js';
@@ -65,6 +65,12 @@ export type ExportFormat = 'json' | 'csv';
 
 export interface AuditLog {
   record<A extends AuditAction>(input: AuditInput<A>): Promise<AuditEntry<A>>;
+  /**
+   * Records the entry unless one with the same action about the same resource is stored: the log itself is the
+   * record that the work was done, so a task whose own mark is written after the entry can crash in between and
+   * its rerun neither loses nor repeats the entry. Null when it was there already.
+   */
+  recordOnce<A extends AuditAction>(input: AuditInput<A> & { readonly resource: ResourceRef }): Promise<AuditEntry<A> | null>;
   checkpoint(): Promise<CheckpointOutcome>;
   verify(): Promise<VerificationStatus>;
   applyRetention(): Promise<RetentionOutcome>;
@@ -107,10 +113,11 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const keys: TrustedKeys = trustedKeys([signer.publicKey, ...(deps.previousPublicKeys ?? [])]);
   const retentionDays = deps.retentionDays ?? DEFAULT_RETENTION_DAYS;
 
-  const record = async <A extends AuditAction>(input: AuditInput<A>): Promise<AuditEntry<A>> => {
+  /** The entry's builder, run under the store's write lock; the body is minimised and checked before the lock. */
+  const sealer = <A extends AuditAction>(input: AuditInput<A>) => {
     const body = minimizer.minimize(input.body) as AuditBody<A>;
     canonicalJson(body); // refuse a non-JSON body here, before the write lock is taken
-    return store.append((head) =>
+    return (head: ChainHead): AuditEntry<A> =>
       sealEntry(head, {
         seq: head.seq + 1,
         at: clock.now().toISOString(),
@@ -120,9 +127,10 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         location: input.location ?? null,
         correlationId: input.correlationId ?? deps.correlationId?.() ?? null,
         body,
-      }),
-    );
+      });
   };
+
+  const record = async <A extends AuditAction>(input: AuditInput<A>): Promise<AuditEntry<A>> => store.append(sealer(input));
 
   const verify = async (): Promise<VerificationStatus> => {
     // Head first: every audit.checkpointed entry up to it names a checkpoint already listed below.
@@ -223,6 +231,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
 
   return {
     record,
+    recordOnce: async (input) => store.appendOnce({ action: input.action, resource: input.resource }, sealer(input)),
     checkpoint,
     verify,
     applyRetention,

@@ -1,5 +1,5 @@
 import type { SignedCheckpoint } from './checkpoint.js';
-import type { AuditAction, AuditEntry, ChainHead } from './entry.js';
+import type { AuditAction, AuditEntry, ChainHead, ResourceRef } from './entry.js';
 import type { Segment } from './retention.js';
 
 /**
@@ -21,6 +21,13 @@ export interface AuditStore {
    * rejects (storing nothing) when the transaction fails.
    */
   append<A extends AuditAction>(build: (head: ChainHead) => AuditEntry<A>): Promise<AuditEntry<A>>;
+
+  /**
+   * `append`, unless an entry with this action about this resource is already stored: checked under the same
+   * write lock, so of any number of instances (or a rerun after a crash) exactly one appends. Resolves to null,
+   * storing nothing and never calling `build`, when one is there. Only retained entries count.
+   */
+  appendOnce<A extends AuditAction>(once: { readonly action: A; readonly resource: ResourceRef }, build: (head: ChainHead) => AuditEntry<A>): Promise<AuditEntry<A> | null>;
 
   /** The last entry's seq and hash, or `GENESIS_HEAD` for an empty log. */
   head(): Promise<ChainHead>;

@@ -164,8 +164,8 @@ export async function benchAuditAppend(n: number, engine: AppendEngine, warmup =
 }
 
 
-/** A fresh database of its own: the benchmark never appends to a real audit log. */
-async function openScratch(engine: AppendEngine): Promise<{ database: Database; dispose(): Promise<void> }> {
+/** A fresh database of its own: the benchmark never appends to a real audit log (nor seeds a real one). */
+export async function openScratch(engine: AppendEngine): Promise<{ database: Database; dispose(): Promise<void> }> {
   if (engine.kind === 'pglite') {
     const database = await openDatabase({ kind: 'pglite', dir: null });
     return { database, dispose: () => database.close() };

@@ -8,6 +8,7 @@ const SUITES: Readonly<Record<string, () => Promise<Bench>>> = {
   audit: async () => (await import('./audit.js')).bench,
   inspector: async () => (await import('./inspector.js')).bench,
   defense: async () => (await import('./defense.js')).bench,
+  metrics: async () => (await import('./metricSeries.js')).bench,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -300,20 +300,25 @@ export function createKeyManager(deps: KeyManagerDeps) {
     },
 
     /**
-     * Scheduled task: a key that passed its expiry is audited as `key.expired`, once per key across instances (the
-     * store claims it with a conditional update). Verification already refuses it from that instant; this records it.
+     * Scheduled task: a key that passed its expiry is audited as `key.expired`, exactly once per key across instances
+     * and crashes. The entry comes first and is its own proof (`recordOnce`: one per key, decided under the audit
+     * lock); the key's mark follows and only spares later runs the look. A crash between the two leaves the key
+     * unmarked, and the rerun finds the entry and just marks it. Verification refuses the key from the instant it
+     * expired; this records it.
      */
     async expire(): Promise<number> {
-      const expired = await keys.claimExpired(clock.now());
-      for (const k of expired) {
-        await audit.record({
+      let recorded = 0;
+      for (const k of await keys.expiredUnrecorded(clock.now())) {
+        const entry = await audit.recordOnce({
           action: 'key.expired',
           actor: SYSTEM,
           resource: { type: 'api_key', id: k.id },
           body: { prefix: k.displayPrefix, expiresAt: k.expiresAt?.toISOString() ?? null, state: k.state },
         });
+        if (entry !== null) recorded++;
+        await keys.markExpiryRecorded(k.id);
       }
-      return expired.length;
+      return recorded;
     },
 
     /** Scheduled task: expiry reminders at 14, 7 and 1 days. */

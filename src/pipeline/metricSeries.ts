@@ -93,9 +93,48 @@ export interface SeriesExecutionRow extends ExecutionSummaryRow {
   readonly finishedAt: Date | null;
 }
 
-/** What the series reads: the rows whose proposal was made in [from, to), for these locations (null = all). */
+/**
+ * Ledger rows of one bucket and location that are alike in everything the figures read, and how many there are.
+ * A month is tens of thousands of rows but only a few thousand tallies: the store counts them where they are.
+ */
+export interface LedgerTally {
+  /** The bucket's start, milliseconds since the epoch. */
+  readonly start: number;
+  readonly location: string | null;
+  readonly wouldExecute: boolean;
+  readonly autoExecution: boolean;
+  readonly agreed: boolean | null;
+  readonly count: number;
+}
+
+/** Executions of one bucket (their event's proposal's) and location alike in everything the live figures read. */
+export interface ExecutionTally extends ExecutionSummaryRow {
+  readonly start: number;
+  readonly location: string | null;
+  readonly count: number;
+}
+
+/** The time to resolution of one bucket's resolved proposals at one location, or at all of them (`total`). */
+export interface ResolutionTally {
+  readonly start: number;
+  readonly location: string | null;
+  readonly total: boolean;
+  readonly figures: ResolutionFigures;
+}
+
+/** Everything the series needs of a period's rows; buckets and locations without rows are simply absent. */
+export interface SeriesTallies {
+  readonly ledger: readonly LedgerTally[];
+  readonly executions: readonly ExecutionTally[];
+  readonly resolution: readonly ResolutionTally[];
+}
+
+/**
+ * What the series reads: the tallies of the rows whose proposal was made in the planned period, for these
+ * locations (null = all), exactly as `tallyRows` would count those rows.
+ */
 export interface MetricRowsReader {
-  rows(period: { readonly from: Date; readonly to: Date }, locations: readonly string[] | null): Promise<{ readonly ledger: SeriesLedgerRow[]; readonly executions: SeriesExecutionRow[] }>;
+  tallies(plan: PlannedSeries, locations: readonly string[] | null): Promise<SeriesTallies>;
 }
 
 /** Each rate of the figures and the count it is divided by. */
@@ -152,13 +191,14 @@ export function resolutionOf(seconds: readonly number[]): ResolutionFigures {
   return { resolved: sorted.length, medianSeconds: nearestRank(sorted, 0.5), p90Seconds: nearestRank(sorted, 0.9) };
 }
 
+/** A bucket at one location (or all): its rows, each tally repeated `count` times, and its time to resolution. */
 interface Slot {
-  readonly ledger: SeriesLedgerRow[];
-  readonly executions: SeriesExecutionRow[];
-  readonly seconds: number[];
+  readonly ledger: LedgerTally[];
+  readonly executions: ExecutionTally[];
+  resolution: ResolutionFigures;
 }
 
-const emptySlots = (n: number): Slot[] => Array.from({ length: n }, () => ({ ledger: [], executions: [], seconds: [] }));
+const emptySlots = (n: number): Slot[] => Array.from({ length: n }, () => ({ ledger: [], executions: [], resolution: resolutionOf([]) }));
 
 function pointOf(start: Date, slot: Slot): SeriesPoint {
   const proposals = slot.ledger.filter((r) => r.autoExecution).length;
@@ -166,7 +206,7 @@ function pointOf(start: Date, slot: Slot): SeriesPoint {
     start,
     shadow: withNullRates(shadowFigures(slot.ledger), SHADOW_RATES),
     live: withNullRates(liveFigures(slot.executions, proposals), LIVE_RATES),
-    resolution: resolutionOf(slot.seconds),
+    resolution: slot.resolution,
   };
 }
 
@@ -191,18 +231,84 @@ export function resolutionSeconds(ledger: readonly SeriesLedgerRow[], executions
   return out;
 }
 
-/**
- * The figures per bucket of a planned period, overall and per location. Rows outside [from, to) are ignored.
- * @example metricSeries(plan, ledger, executions).total.length === plan.buckets
- */
-export function metricSeries(plan: PlannedSeries, ledger: readonly SeriesLedgerRow[], executions: readonly SeriesExecutionRow[]): MetricSeries {
+/** The bucket a time falls in, or null outside the planned period. */
+function bucketOf(plan: PlannedSeries): (t: number) => number | null {
   const ms = SERIES_BUCKETS[plan.bucket];
   const from = plan.from.getTime();
-  const indexOf = (t: Date): number | null => {
-    const i = Math.floor((t.getTime() - from) / ms);
+  return (t) => {
+    const i = Math.floor((t - from) / ms);
     return i >= 0 && i < plan.buckets ? i : null;
   };
+}
+
+/** Equal items once each, with how many there were (items built by one object literal: same keys, same order). */
+function countAlike<T extends object>(items: readonly T[]): (T & { readonly count: number })[] {
+  const counts = new Map<string, { item: T; count: number }>();
+  for (const item of items) {
+    const key = JSON.stringify(item);
+    const seen = counts.get(key);
+    if (seen === undefined) counts.set(key, { item, count: 1 });
+    else seen.count++;
+  }
+  return [...counts.values()].map(({ item, count }) => ({ ...item, count }));
+}
+
+/** Values grouped under a key, in first-seen order of the keys. */
+function groupBy<K, V>(entries: Iterable<readonly [K, V]>, keyOf: (k: K) => string): { key: K; values: V[] }[] {
+  const groups = new Map<string, { key: K; values: V[] }>();
+  for (const [k, v] of entries) {
+    const id = keyOf(k);
+    const group = groups.get(id);
+    if (group === undefined) groups.set(id, { key: k, values: [v] });
+    else group.values.push(v);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The tallies of rows: the definition the store's SQL follows. Rows outside the planned period are ignored.
+ * @example tallyRows(plan, [row, sameRowAgain], []).ledger // one tally, count 2
+ */
+export function tallyRows(plan: PlannedSeries, ledger: readonly SeriesLedgerRow[], executions: readonly SeriesExecutionRow[]): SeriesTallies {
+  const ms = SERIES_BUCKETS[plan.bucket];
+  const bucket = bucketOf(plan);
+  const startOf = (t: Date): number | null => {
+    const i = bucket(t.getTime());
+    return i === null ? null : plan.from.getTime() + i * ms;
+  };
   const seconds = resolutionSeconds(ledger, executions);
+  const ledgerRows: Omit<LedgerTally, 'count'>[] = [];
+  const resolved: [{ start: number; location: string | null; total: boolean }, number][] = [];
+  for (const r of ledger) {
+    const start = startOf(r.proposedAt);
+    if (start === null) continue;
+    ledgerRows.push({ start, location: r.location, wouldExecute: r.wouldExecute, autoExecution: r.autoExecution, agreed: r.agreed });
+    const s = seconds.get(r.eventId);
+    if (s === undefined) continue;
+    resolved.push([{ start, location: r.location, total: false }, s], [{ start, location: null, total: true }, s]);
+  }
+  const executionRows: Omit<ExecutionTally, 'count'>[] = [];
+  for (const x of executions) {
+    const start = startOf(x.proposedAt);
+    if (start !== null) executionRows.push({ start, location: x.location, origin: x.origin, state: x.state, overridden: x.overridden });
+  }
+  return {
+    ledger: countAlike(ledgerRows),
+    executions: countAlike(executionRows),
+    resolution: groupBy(resolved, (k) => JSON.stringify(k)).map(({ key, values }) => ({ ...key, figures: resolutionOf(values) })),
+  };
+}
+
+/**
+ * The figures per bucket of a planned period, overall and per location, from the period's tallies: each bucket's
+ * figures are `shadowFigures` and `liveFigures` of its rows (a tally counting as `count` rows). Tallies outside
+ * the period are ignored.
+ * @example seriesFromTallies(plan, tallies).total.length === plan.buckets
+ */
+export function seriesFromTallies(plan: PlannedSeries, tallies: SeriesTallies): MetricSeries {
+  const ms = SERIES_BUCKETS[plan.bucket];
+  const from = plan.from.getTime();
+  const bucket = bucketOf(plan);
   const total = emptySlots(plan.buckets);
   const byLocation = new Map<string | null, Slot[]>();
   const slotsOf = (location: string | null): Slot[] => {
@@ -213,24 +319,32 @@ export function metricSeries(plan: PlannedSeries, ledger: readonly SeriesLedgerR
     }
     return slots;
   };
-  for (const r of ledger) {
-    const i = indexOf(r.proposedAt);
+  for (const t of tallies.ledger) {
+    const i = bucket(t.start);
     if (i === null) continue;
-    const s = seconds.get(r.eventId);
-    for (const slot of [total[i]!, slotsOf(r.location)[i]!]) {
-      slot.ledger.push(r);
-      if (s !== undefined) slot.seconds.push(s);
-    }
+    for (const slot of [total[i]!, slotsOf(t.location)[i]!]) for (let n = 0; n < t.count; n++) slot.ledger.push(t);
   }
-  for (const x of executions) {
-    const i = indexOf(x.proposedAt);
+  for (const t of tallies.executions) {
+    const i = bucket(t.start);
     if (i === null) continue;
-    total[i]!.executions.push(x);
-    slotsOf(x.location)[i]!.executions.push(x);
+    for (const slot of [total[i]!, slotsOf(t.location)[i]!]) for (let n = 0; n < t.count; n++) slot.executions.push(t);
+  }
+  for (const t of tallies.resolution) {
+    const i = bucket(t.start);
+    if (i === null) continue;
+    (t.total ? total : slotsOf(t.location))[i]!.resolution = t.figures;
   }
   const points = (slots: readonly Slot[]) => slots.map((slot, i) => pointOf(new Date(from + i * ms), slot));
   return {
     total: points(total),
     locations: [...byLocation.entries()].sort(([a], [b]) => (a ?? '').localeCompare(b ?? '')).map(([location, slots]) => ({ location, points: points(slots) })),
   };
+}
+
+/**
+ * The figures per bucket of a planned period, overall and per location. Rows outside [from, to) are ignored.
+ * @example metricSeries(plan, ledger, executions).total.length === plan.buckets
+ */
+export function metricSeries(plan: PlannedSeries, ledger: readonly SeriesLedgerRow[], executions: readonly SeriesExecutionRow[]): MetricSeries {
+  return seriesFromTallies(plan, tallyRows(plan, ledger, executions));
 }

@@ -33,7 +33,7 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
  * @example
  * shadowFigures([{ location: 'A', decision: 'x', wouldExecute: true, agreed: true }]).interventionsSaved // 1
  */
-export function shadowFigures(rows: readonly LedgerRow[]): ShadowFigures {
+export function shadowFigures(rows: readonly Pick<LedgerRow, 'wouldExecute' | 'agreed'>[]): ShadowFigures {
   let answered = 0;
   let wouldAutomate = 0;
   let agreedAll = 0;

@@ -93,6 +93,29 @@ for (const engine of engines) {
       }
     });
 
+    it('records an entry once per action and resource however many instances record it at once', async () => {
+      const { database, store, a, b, actions } = await onDatabase();
+      // A second store over the same database: on PostgreSQL its appends contend on other connections.
+      const c = createAuditLog({ store: createAuditStore(database), clock: manualClock(new Date('2026-01-01T00:00:00Z')), signer, minimizer: createMinimizer({ key: Buffer.alloc(32, 3), keyId: 'k1' }) });
+      const sys: Actor = { type: 'system', id: 'key-manager' };
+      const expired = (id: string) => ({ action: 'key.expired' as const, actor: sys, resource: { type: 'api_key', id }, body: { prefix: id } });
+      try {
+        const outcomes = await Promise.all([a, b, c, a, b, c].map((log) => log.recordOnce(expired('k1'))));
+        expect(outcomes.filter((o) => o !== null)).toHaveLength(1);
+        expect(outcomes.find((o) => o !== null)).toMatchObject({ seq: 1, action: 'key.expired', resource: { type: 'api_key', id: 'k1' } });
+        // Another resource, or another action about the same resource, is an entry of its own.
+        expect(await b.recordOnce(expired('k2'))).toMatchObject({ seq: 2, resource: { id: 'k2' } });
+        expect(await c.recordOnce({ action: 'key.revoked', actor: sys, resource: { type: 'api_key', id: 'k1' }, body: { reason: 'test' } })).toMatchObject({ seq: 3 });
+        expect(await a.recordOnce(expired('k2'))).toBeNull();
+        expect(await a.recordOnce({ ...expired('k1'), resource: { type: 'operator', id: 'k1' } })).toMatchObject({ seq: 4 });
+        expect(await actions()).toEqual(['key.expired', 'key.expired', 'key.revoked', 'key.expired']);
+        expect((await store.head()).seq).toBe(4);
+        expect(await a.verify()).toMatchObject({ ok: true, verifiedThrough: 4 });
+      } finally {
+        await database.dispose();
+      }
+    });
+
     it('prunes old segments once when two instances apply retention at once', async () => {
       const { database, store, clock, a, b, flag, actions } = await onDatabase(30);
       try {

@@ -37,6 +37,15 @@ export function memoryAuditStore(): MemoryAuditStore {
         store.entries.push(entry);
         return entry;
       }),
+    appendOnce: (once, build) =>
+      serialized(async () => {
+        if (store.entries.some((e) => e.action === once.action && e.resource?.type === once.resource.type && e.resource.id === once.resource.id)) return null;
+        const head = headOf(store.entries);
+        await new Promise((r) => setImmediate(r));
+        const entry = build(head);
+        store.entries.push(entry);
+        return entry;
+      }),
     head: async () => headOf(store.entries),
     oldestSeq: async () => store.entries[0]?.seq ?? null,
     async *readRange(fromSeq, toSeq) {

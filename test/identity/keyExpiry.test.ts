@@ -67,6 +67,63 @@ for (const engine of engines) {
       expect((await expiredEntries(rt)).map((e) => e.resource_id)).not.toContain(lasting.id);
     });
 
+    /** Two keys that expire a day from now, then the clock moved past that. */
+    async function twoExpired(): Promise<string[]> {
+      admin = await login(rt, ADMIN.username, ADMIN.password);
+      const expiresAt = new Date(rt.clock.now().getTime() + DAY).toISOString();
+      const keys = [await createKey(rt, admin, ['events:write'], { expiresAt }), await createKey(rt, admin, ['events:write'], { expiresAt })];
+      rt.clock.advance(DAY + 1000);
+      return keys.map((k) => k.id);
+    }
+    const entriesFor = async (ids: readonly string[]) => (await expiredEntries(rt)).filter((e) => ids.includes(e.resource_id)).map((e) => e.resource_id);
+    const marked = async (ids: readonly string[]) =>
+      (await sql<{ id: string }>`select id from api_keys where 0 = any(reminders_sent) and id = any(${[...ids]}::uuid[])`.execute(rt.database.db)).rows.length;
+
+    it('loses no entry when the append fails after the keys were found: the rerun records each once', async () => {
+      const ids = await twoExpired();
+      await sql`create function refuse_key_expired() returns trigger language plpgsql as $$
+        begin raise exception 'audit append refused for the test'; end $$`.execute(rt.database.db);
+      await sql`create trigger refuse_key_expired before insert on compliance_log for each row
+        when (new.action = 'key.expired') execute function refuse_key_expired()`.execute(rt.database.db);
+      try {
+        await expect(rt.keys.expire()).rejects.toThrow(/refused for the test/);
+        expect(await entriesFor(ids)).toEqual([]);
+        expect(await marked(ids)).toBe(0);
+      } finally {
+        await sql`drop trigger refuse_key_expired on compliance_log`.execute(rt.database.db);
+      }
+      expect(await rt.keys.expire()).toBe(2);
+      expect((await entriesFor(ids)).sort()).toEqual([...ids].sort());
+      expect(await marked(ids)).toBe(2);
+      expect(await Promise.all([rt.keys.expire(), other.keys.expire()])).toEqual([0, 0]);
+      expect((await rt.audit.verify()).ok).toBe(true);
+    });
+
+    it('writes no second entry when marking the key fails after its entry was appended: the rerun only marks', async () => {
+      const ids = await twoExpired();
+      await sql`create function refuse_expiry_mark() returns trigger language plpgsql as $$
+        begin raise exception 'key mark refused for the test'; end $$`.execute(rt.database.db);
+      await sql`create trigger refuse_expiry_mark before update on api_keys for each row
+        when (0 = any(new.reminders_sent) and not (0 = any(old.reminders_sent))) execute function refuse_expiry_mark()`.execute(rt.database.db);
+      try {
+        await expect(rt.keys.expire()).rejects.toThrow(/refused for the test/);
+        const first = await entriesFor(ids);
+        expect(first).toHaveLength(1);
+        // Failing again, on either instance, still appends nothing for the key already recorded.
+        await expect(other.keys.expire()).rejects.toThrow(/refused for the test/);
+        expect(await entriesFor(ids)).toEqual(first);
+        expect(await marked(ids)).toBe(0);
+      } finally {
+        await sql`drop trigger refuse_expiry_mark on api_keys`.execute(rt.database.db);
+      }
+      // Both instances rerun at once: the recorded key is only marked, the other recorded by one of them.
+      expect((await Promise.all([rt.keys.expire(), other.keys.expire()])).reduce((a, b) => a + b, 0)).toBe(1);
+      expect((await entriesFor(ids)).sort()).toEqual([...ids].sort());
+      expect(await marked(ids)).toBe(2);
+      expect(await rt.keys.expire()).toBe(0);
+      expect((await rt.audit.verify()).ok).toBe(true);
+    });
+
     it('is a scheduled task: the periodic run records the next key that expires', async () => {
       admin = await login(rt, ADMIN.username, ADMIN.password);
       const soon = await createKey(rt, admin, ['events:read'], { expiresAt: new Date(rt.clock.now().getTime() + DAY).toISOString() });

@@ -15,6 +15,8 @@ import {
   planSeries,
   resolutionOf,
   resolutionSeconds,
+  seriesFromTallies,
+  tallyRows,
 } from '../../src/pipeline/metricSeries.js';
 import { shadowFigures } from '../../src/pipeline/shadowFigures.js';
 
@@ -240,6 +242,34 @@ describe('metric series: buckets', () => {
     );
     expect(s.total[0]!.live).toMatchObject({ proposals: 1, executions: 1, automated: 1, automationRate: 1, accuracy: 1, falsePositiveRate: 0, interventionsSaved: 1 });
     expect(s.total[1]!.live).toMatchObject({ proposals: 0, executions: 1, automated: 0, automationRate: null, accuracy: 1, falsePositiveRate: null, interventionsSaved: 0 });
+  });
+
+  it('counts alike rows as one tally, and builds the series from tallies, ignoring those outside the period', () => {
+    const rows = [ledgerRow({ eventId: 'a' }), ledgerRow({ eventId: 'b' }), ledgerRow({ eventId: 'c', agreed: true, answeredAt: at(60_000) })];
+    const before = ledgerRow({ eventId: 'z', proposedAt: at(-1) });
+    const tallies = tallyRows(hours(2), [...rows, before], [executionRow({ eventId: 'a' }), executionRow({ eventId: 'b' }), executionRow({ eventId: 'z', proposedAt: at(-1) })]);
+    expect(tallies.ledger.map((t) => [t.agreed, t.count])).toEqual([
+      [null, 2],
+      [true, 1],
+    ]);
+    expect(tallies.executions).toEqual([{ start: FROM.getTime(), location: 'Dartmouth', origin: 'auto', state: 'succeeded', overridden: false, count: 2 }]);
+    expect(tallies.resolution.map((t) => [t.location, t.total, t.figures.resolved])).toEqual([
+      ['Dartmouth', false, 3],
+      [null, true, 3],
+    ]);
+    const outside = (start: number) => ({
+      ledger: tallies.ledger.map((t) => ({ ...t, start })),
+      executions: tallies.executions.map((t) => ({ ...t, start })),
+      resolution: tallies.resolution.map((t) => ({ ...t, start })),
+    });
+    for (const start of [FROM.getTime() - HOUR, FROM.getTime() + 2 * HOUR]) {
+      const s = seriesFromTallies(hours(2), outside(start));
+      expect(s.total.map((p) => [p.shadow.proposals, p.live.executions, p.resolution.resolved])).toEqual([
+        [0, 0, 0],
+        [0, 0, 0],
+      ]);
+    }
+    expect(seriesFromTallies(hours(2), tallies)).toEqual(metricSeries(hours(2), rows, [executionRow({ eventId: 'a' }), executionRow({ eventId: 'b' })]));
   });
 
   it('property: bucket counts sum to the totals of the existing figures over the same rows', () => {

@@ -5,7 +5,7 @@ import { type Principal, actorOf, canAccessLocation } from '../../identity/opera
 import type { Clock } from '../../kernel/clock.js';
 import { problems } from '../../kernel/problems.js';
 import type { DecisionPipeline } from '../../pipeline/decisionPipeline.js';
-import { DEFAULT_BUCKETS, type MetricRowsReader, SERIES_BUCKETS, defaultPeriod, metricSeries, planSeries } from '../../pipeline/metricSeries.js';
+import { DEFAULT_BUCKETS, type MetricRowsReader, SERIES_BUCKETS, defaultPeriod, planSeries, seriesFromTallies } from '../../pipeline/metricSeries.js';
 import type { QueueItem, StoredPattern } from '../../pipeline/ports.js';
 import type { DecisionResult } from '../../pipeline/recordDecision.js';
 import type { HttpApp } from '../app.js';
@@ -87,7 +87,7 @@ export interface ExecutionViews {
   live(locations: readonly string[] | null): Promise<{ readonly on: boolean; readonly figures: LiveFigures }>;
 }
 
-/** What the metrics series reads: the rows of a period, the automation flag (the mode) and the time (the default period). */
+/** What the metrics series reads: the tallies of a period's rows, the automation flag (the mode) and the time (the default period). */
 export interface SeriesViews {
   readonly reader: MetricRowsReader;
   readonly autoExecution: () => boolean;
@@ -230,8 +230,7 @@ export function decisionRoutes(deps: { pipeline: DecisionPipeline; executions?: 
           return sendProblem(request, reply, problems['validation-failed'], detail, { errors: [{ location: 'querystring', pointer, message: detail }] });
         }
         const scoped = location === undefined ? scope(p) : [location];
-        const { ledger, executions } = await deps.series.reader.rows(plan, scoped);
-        const series = metricSeries(plan, ledger, executions);
+        const series = seriesFromTallies(plan, await deps.series.reader.tallies(plan, scoped));
         return {
           mode: deps.series.autoExecution() ? ('live' as const) : ('shadow' as const),
           bucket,

@@ -80,15 +80,30 @@ async function headOf(r: SqlRunner): Promise<ChainHead> {
 const knownHeads = new WeakMap<object, ChainHead>();
 
 export function createAuditStore(database: Database): AuditStore {
+  /** Inside the write lock: seal the entry on the head and insert it. */
+  const insertOnHead = async <E extends AuditEntry>(r: SqlRunner, build: (head: ChainHead) => E): Promise<E> => {
+    const cached = database.engine === 'pglite' ? knownHeads.get(database.db) : undefined;
+    knownHeads.delete(database.db);
+    const entry = build(cached ?? (await headOf(r)));
+    await r.query(INSERT_ENTRY, entryRowValues(entry));
+    if (database.engine === 'pglite') knownHeads.set(database.db, { seq: entry.seq, hash: entry.hash });
+    return entry;
+  };
+
   return {
     append(build) {
+      return lockedTransaction(database, (r) => insertOnHead(r, build), true);
+    },
+    appendOnce(once, build) {
+      // The read sees every committed append: it runs after the lock is taken (PostgreSQL: a new snapshot per
+      // statement under read committed). compliance_log_action (action, at) keeps it to this action's entries.
       return lockedTransaction(database, async (r) => {
-        const cached = database.engine === 'pglite' ? knownHeads.get(database.db) : undefined;
-        knownHeads.delete(database.db);
-        const entry = build(cached ?? (await headOf(r)));
-        await r.query(INSERT_ENTRY, entryRowValues(entry));
-        if (database.engine === 'pglite') knownHeads.set(database.db, { seq: entry.seq, hash: entry.hash });
-        return entry;
+        const seen = await r.query('select 1 from compliance_log where action = $1 and resource_type = $2 and resource_id = $3 limit 1', [
+          once.action,
+          once.resource.type,
+          once.resource.id,
+        ]);
+        return seen.length > 0 ? null : insertOnHead(r, build);
       }, true);
     },
     head: () => database.exclusive(headOf),

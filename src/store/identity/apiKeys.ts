@@ -85,6 +85,16 @@ export interface ClientRow {
 }
 
 export function apiKeyStore(db: Kysely<DB>) {
+  const markReminder = async (id: string, days: number): Promise<boolean> => {
+    const res = await db
+      .updateTable('api_keys')
+      .set({ reminders_sent: sql`array_append(reminders_sent, ${days}::int)` })
+      .where('id', '=', id)
+      .where(sql<boolean>`not (${days}::int = any(reminders_sent))`)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  };
+
   return {
     async insert(k: ApiKeyRecord, tx: Kysely<DB> | Transaction<DB> = db): Promise<void> {
       await tx.insertInto('api_keys').values(toRow(k)).execute();
@@ -166,18 +176,17 @@ export function apiKeyStore(db: Kysely<DB>) {
       return rows.map(toRecord);
     },
     /**
-     * Marks every key past its expiry (revoked ones aside) whose expiry was not yet recorded, and returns them: one
-     * conditional update, so each key is returned once across instances. The mark is `EXPIRY_RECORDED` in
-     * `reminders_sent`, beside the 14/7/1-day reminders.
+     * Keys past their expiry (revoked ones aside) whose expiry is not yet marked recorded. Nothing is claimed: the
+     * audit log decides who records each (`recordOnce`); the mark only keeps recorded keys out of the next run.
      */
-    async claimExpired(now: Date): Promise<ApiKeyRecord[]> {
+    async expiredUnrecorded(now: Date): Promise<ApiKeyRecord[]> {
       const rows = await db
-        .updateTable('api_keys')
-        .set({ reminders_sent: sql`array_append(reminders_sent, ${EXPIRY_RECORDED}::int)` })
+        .selectFrom('api_keys')
+        .selectAll()
         .where('state', '<>', 'revoked')
         .where('expires_at', '<=', now)
         .where(sql<boolean>`not (${EXPIRY_RECORDED}::int = any(reminders_sent))`)
-        .returningAll()
+        .orderBy('expires_at')
         .execute();
       return rows.map(toRecord);
     },
@@ -188,15 +197,9 @@ export function apiKeyStore(db: Kysely<DB>) {
       return r ? toRecord(r) : null;
     },
     /** Atomically marks reminder `days` as sent; false if another instance sent it. */
-    async markReminder(id: string, days: number): Promise<boolean> {
-      const res = await db
-        .updateTable('api_keys')
-        .set({ reminders_sent: sql`array_append(reminders_sent, ${days}::int)` })
-        .where('id', '=', id)
-        .where(sql<boolean>`not (${days}::int = any(reminders_sent))`)
-        .executeTakeFirst();
-      return Number(res.numUpdatedRows) === 1;
-    },
+    markReminder,
+    /** Marks the key's `key.expired` entry as recorded (`EXPIRY_RECORDED` in `reminders_sent`); false if it was. */
+    markExpiryRecorded: (id: string): Promise<boolean> => markReminder(id, EXPIRY_RECORDED),
     async remindersSent(id: string): Promise<number[]> {
       const r = await db.selectFrom('api_keys').select('reminders_sent').where('id', '=', id).executeTakeFirst();
       return r?.reminders_sent ?? [];
