@@ -84,7 +84,8 @@ const MAX_PENDING = 4096;
 
 export const NO_KILL_SWITCHES: KillSwitches = { actions: new Set(), locations: new Set() };
 
-interface Pending {
+/** A proposal waiting for its truth (part of the engine's state: learning the truth reads it). */
+export interface Pending {
   readonly vector: SparseVector;
   readonly decision: string | null;
   readonly params: DecisionParams;
@@ -107,7 +108,8 @@ export class DecisionEngine {
     senders: Map<string, number[]>;
     rng: ReturnType<typeof seededRandom>;
   };
-  private readonly pending = new Map<string, Pending>();
+  /** @internal exposed to engineState.ts for snapshots */
+  readonly pending = new Map<string, Pending>();
   private readonly hasher = new FeatureHasher();
 
   private current: EngineSettings;
