@@ -15,6 +15,8 @@ export interface Config {
   /** Adds internal error messages to problem responses. Never set in production. */
   readonly devErrors: boolean;
   readonly pattern: { readonly high: number; readonly medium: number; readonly low: number };
+  /** ENGINE_SNAPSHOT_STEPS: new history steps between two engine snapshots (0 = write none; restoring still works). */
+  readonly engineSnapshotSteps: number;
   readonly apiKeyRotationDays: number;
   readonly complianceRetentionDays: number;
   readonly performance: { readonly cpuLimitPercent: number; readonly memoryLimitMb: number };
@@ -172,6 +174,7 @@ export function parseConfig(env: Env): Config {
     logLevel,
     devErrors: bool(env, 'CLUBOS_DEV_ERRORS', false),
     pattern: Object.freeze({ high, medium, low }),
+    engineSnapshotSteps: num(env, 'ENGINE_SNAPSHOT_STEPS', 500, 0, 10_000_000, true),
     apiKeyRotationDays: num(env, 'API_KEY_ROTATION_DAYS', 90, 1, 3650, true),
     complianceRetentionDays: num(env, 'COMPLIANCE_RETENTION_DAYS', 365, 1, 36500, true),
     performance: Object.freeze({
