@@ -98,6 +98,7 @@ export async function decodePlain(payload: Uint8Array): Promise<unknown> {
   if (buf.length < HEADER || !buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new EngineCodecError('corrupt', 'not an engine snapshot (bad magic or too short)');
   const version = buf.readUInt16LE(MAGIC.length);
   if (version !== CODEC_VERSION) throw new EngineCodecError('incompatible', `codec version ${version}, this build reads ${CODEC_VERSION}`);
+  if (buf.readUInt16LE(MAGIC.length + 2) !== 0) throw new EngineCodecError('corrupt', 'reserved header bits set');
   const length = buf.readUInt32LE(MAGIC.length + 4);
   const body = buf.subarray(HEADER);
   if (body.length !== length) throw new EngineCodecError('corrupt', `body is ${body.length} bytes, the header says ${length} (truncated?)`);
