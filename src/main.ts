@@ -390,7 +390,9 @@ async function assembleRuntime(
     execution: () => executor,
     snapshots: { store: engineSnapshotStore(database.db), everySteps: config.engineSnapshotSteps, instance, warn: (details, message) => logger.warn(details, message) },
   });
-  logger.info({ ...decisions.started, ms: Math.round(performance.now() - engineStarted) }, 'decision engine ready');
+  // (`from` is a redacted log key: it carries phone numbers elsewhere.)
+  const { from: source, ...start } = decisions.started;
+  logger.info({ source, ...start, ms: Math.round(performance.now() - engineStarted) }, 'decision engine ready');
   const writeSnapshot = async (): Promise<unknown> => {
     if (config.engineSnapshotSteps === 0 || decisions.snapshots === null) return 0;
     const out = await decisions.snapshots.write();
