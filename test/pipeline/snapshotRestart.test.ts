@@ -37,7 +37,7 @@ const backends: { name: string; env: () => Promise<{ env: Record<string, string>
         {
           name: 'postgres',
           env: async () => {
-            const scratch = await createScratchPostgres(postgresUrl);
+            const scratch = await createScratchPostgres(postgresUrl!);
             return { env: { DATABASE_URL: scratch.url, DATA_DIR: '/nonexistent-clubos-test' }, dispose: scratch.drop };
           },
         },
