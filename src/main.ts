@@ -394,7 +394,7 @@ async function assembleRuntime(
   const { from: source, ...start } = decisions.started;
   logger.info({ source, ...start, ms: Math.round(performance.now() - engineStarted) }, 'decision engine ready');
   const writeSnapshot = async (): Promise<unknown> => {
-    if (config.engineSnapshotSteps === 0 || decisions.snapshots === null) return 0;
+    if (config.engineSnapshotSteps === 0) return 0;
     const out = await decisions.snapshots.write();
     if (out.kind === 'written') logger.info(out, 'engine snapshot written');
     return out.kind === 'not_due' ? 0 : out;

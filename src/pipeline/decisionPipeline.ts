@@ -26,8 +26,8 @@ export interface DecisionPipelineDeps {
   readonly onProposed?: (record: ProposalRecord) => void;
   /** The execution stage, bound after it is built (it needs the pipeline's learning in turn). */
   readonly execution?: () => ExecutionHooks | null;
-  /** Engine snapshots: restored at start, written every `everySteps` new history steps. Absent: full rebuilds only. */
-  readonly snapshots?: {
+  /** Engine snapshots: restored at start, written every `everySteps` new history steps. */
+  readonly snapshots: {
     readonly store: EngineSnapshotStore;
     readonly everySteps: number;
     readonly instance: string;
@@ -48,8 +48,8 @@ export interface DecisionPipeline {
   readonly catchUp: CatchUp;
   /** How the engine came up (from a snapshot and the history after it, or from the whole history). */
   readonly started: EngineStart;
-  /** Writes an engine snapshot when one is due (null without a snapshot store). */
-  readonly snapshots: SnapshotWriter | null;
+  /** Writes an engine snapshot when one is due. */
+  readonly snapshots: SnapshotWriter;
   /** A finished execution's outcome, fed to the engine and its patterns saved. */
   executed(step: ExecutedStep): Promise<void>;
   queue(locations: readonly string[] | null, limit: number): Promise<QueueItem[]>;
@@ -66,12 +66,12 @@ export interface DecisionPipeline {
 export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promise<DecisionPipeline> {
   const policy = { ...DEFAULT_ENGINE_SETTINGS.policy, thresholds: deps.thresholds ?? DEFAULT_ENGINE_SETTINGS.policy.thresholds };
   const settings = { ...DEFAULT_ENGINE_SETTINGS, policy, autoExecution: false };
-  const snapshots = deps.snapshots ?? null;
+  const { snapshots } = deps;
   const { engine, position, kind, start } = await startEngine({
     fresh: () => new DecisionEngine(settings, venueModules(), NO_KILL_SWITCHES),
     history: deps.store,
-    snapshots: snapshots?.store ?? null,
-    warn: snapshots?.warn ?? (() => {}),
+    snapshots: snapshots.store,
+    warn: snapshots.warn,
   });
   const { store, audit, clock } = deps;
   const catchUp = createCatchUp({ engine, store, from: position });
@@ -80,10 +80,7 @@ export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promis
     engine,
     catchUp,
     started: start,
-    snapshots:
-      snapshots === null
-        ? null
-        : createSnapshotWriter({ engine, catchUp, store: snapshots.store, kind, clock, everySteps: snapshots.everySteps, instance: snapshots.instance }),
+    snapshots: createSnapshotWriter({ engine, catchUp, store: snapshots.store, kind, clock, everySteps: snapshots.everySteps, instance: snapshots.instance }),
     handle: createHandleEvent({
       store,
       engine,

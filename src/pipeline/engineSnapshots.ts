@@ -65,7 +65,7 @@ export interface SkippedSnapshot {
 /** How the engine came up. */
 export type EngineStart =
   | { readonly from: 'snapshot'; readonly snapshotId: number; readonly position: number; readonly tail: number; readonly skipped: readonly SkippedSnapshot[] }
-  | { readonly from: 'history'; readonly steps: number; readonly reason: 'missing' | 'incompatible' | 'skipped' | 'disabled'; readonly skipped: readonly SkippedSnapshot[] };
+  | { readonly from: 'history'; readonly steps: number; readonly reason: 'missing' | 'incompatible' | 'skipped'; readonly skipped: readonly SkippedSnapshot[] };
 
 export interface StartedEngine {
   readonly engine: DecisionEngine;
@@ -85,16 +85,16 @@ const TRIED = 2;
 export async function startEngine(deps: {
   readonly fresh: () => DecisionEngine;
   readonly history: Pick<DecisionStore, 'historyAfter' | 'holds'>;
-  readonly snapshots: EngineSnapshotStore | null;
+  readonly snapshots: EngineSnapshotStore;
   readonly warn: (details: Record<string, unknown>, message: string) => void;
 }): Promise<StartedEngine> {
   let engine = deps.fresh();
   const kind = { codecVersion: CODEC_VERSION, fingerprint: engineFingerprint(engine) };
   const skipped: SkippedSnapshot[] = [];
-  const candidates = deps.snapshots === null ? [] : await deps.snapshots.newest(kind, TRIED);
+  const candidates = await deps.snapshots.newest(kind, TRIED);
   for (const meta of candidates) {
     try {
-      const payload = await deps.snapshots!.payload(meta.id);
+      const payload = await deps.snapshots.payload(meta.id);
       if (payload === null) throw new Error('removed before it could be read');
       restoreInto(engine, await decodeEngineState(payload));
       const { position, tail } = await replayTail(engine, meta, deps.history);
@@ -109,9 +109,9 @@ export async function startEngine(deps: {
   const steps = await deps.history.historyAfter(-1);
   for (const s of steps) applyStep(engine, s.step);
   applyHolds(engine, await deps.history.holds());
-  const reason = deps.snapshots === null ? 'disabled' : skipped.length > 0 ? 'skipped' : (await deps.snapshots.otherKinds(kind)) > 0 ? 'incompatible' : 'missing';
+  const reason = skipped.length > 0 ? 'skipped' : (await deps.snapshots.otherKinds(kind)) > 0 ? 'incompatible' : 'missing';
   // A new installation has neither history nor snapshot: nothing was lost, nothing to say.
-  if (reason !== 'disabled' && (reason !== 'missing' || steps.length > 0)) {
+  if (reason !== 'missing' || steps.length > 0) {
     deps.warn({ reason, skipped, steps: steps.length }, 'no usable engine snapshot: the engine was rebuilt from the whole history');
   }
   return { engine, position: positionAfter(steps), kind, start: { from: 'history', steps: steps.length, reason, skipped } };

@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePlain } from '../../src/decisionMemory/engineCodec.js';
 import type { Runtime } from '../../src/main.js';
-import type { SnapshotWrite } from '../../src/pipeline/engineSnapshots.js';
+import { DecisionEngine } from '../../src/decisionMemory/engine.js';
+import { venueModules } from '../../src/decisionMemory/modules/venueModules.js';
+import { type SnapshotWrite, startEngine } from '../../src/pipeline/engineSnapshots.js';
 import { decisionStore } from '../../src/store/decisions/decisionStore.js';
 import { engineSnapshotStore } from '../../src/store/decisions/snapshots.js';
 import { createOperator, createKey, setupAdmin } from '../support/auth.js';
@@ -26,8 +28,8 @@ for (const engine of engines) {
     let rt: TestRuntime;
     let teach: Teacher;
     const others: Runtime[] = [];
-    const started = async (env: Record<string, string> = {}) => {
-      const r = await restart(rt, env);
+    const started = async (env: Record<string, string> = {}, level: 'warn' | 'info' = 'warn') => {
+      const r = await restart(rt, env, level);
       others.push(r.runtime);
       return r;
     };
@@ -56,7 +58,7 @@ for (const engine of engines) {
       // Proposed before the snapshot, answered after it: the snapshot must carry what was proposed.
       const waiting = [];
       for (const line of STREAM.slice(120, 135)) waiting.push({ id: await teach.propose(rt, line), line });
-      const written = await rt.decisions.snapshots!.write();
+      const written = await rt.decisions.snapshots.write();
       expect(written).toMatchObject({ kind: 'written', steps: 50 });
       for (const w of waiting) await teach.answer(rt, w.id, w.line);
       await teach.teach(rt, STREAM.slice(135, 200));
@@ -81,17 +83,41 @@ for (const engine of engines) {
     });
 
     it('keeps the newest two snapshots and writes none before enough new steps', async () => {
-      expect(await rt.decisions.snapshots!.write()).toMatchObject({ kind: 'written' });
-      expect(await rt.decisions.snapshots!.write()).toEqual({ kind: 'not_due', steps: 0 });
+      expect(await rt.decisions.snapshots.write()).toMatchObject({ kind: 'written' });
+      expect(await rt.decisions.snapshots.write()).toEqual({ kind: 'not_due', steps: 0 });
       await teach.teach(rt, STREAM.slice(0, 10).map((l) => ({ ...l, at: rt.clock.now().getTime() + 60_000 })));
-      expect(await rt.decisions.snapshots!.write()).toMatchObject({ kind: 'not_due' });
+      expect(await rt.decisions.snapshots.write()).toMatchObject({ kind: 'not_due' });
       await teach.teach(rt, STREAM.slice(10, 40).map((l, i) => ({ ...l, at: rt.clock.now().getTime() + 60_000 * (i + 1) })));
-      const third = await rt.decisions.snapshots!.write();
+      const third = await rt.decisions.snapshots.write();
       expect(third).toMatchObject({ kind: 'written' });
       const kept = await rows();
       expect(kept).toHaveLength(2);
       expect(kept.at(-1)!.id).toBe((third as Extract<SnapshotWrite, { kind: 'written' }>).id);
       expect(kept[0]!.position).toBeLessThan(kept[1]!.position);
+      // "New steps" are counted exactly as the history the engine replays defines them.
+      const history = await decisionStore(rt.database.db).historyAfter(kept[0]!.position);
+      expect(await engineSnapshotStore(rt.database.db).stepsAfter(kept[0]!.position, 1_000_000)).toBe(history.length);
+      expect(await engineSnapshotStore(rt.database.db).stepsAfter(kept[0]!.position, 7)).toBe(7);
+    });
+
+    it('a snapshot removed between choosing it and reading it is passed over like a damaged one', async () => {
+      const store = engineSnapshotStore(rt.database.db);
+      const vanishing = {
+        ...store,
+        async payload(id: number) {
+          await sql`delete from engine_snapshots where id = ${id}`.execute(rt.database.db);
+          return store.payload(id);
+        },
+      };
+      const warnings: string[] = [];
+      const out = await startEngine({ fresh: () => new DecisionEngine(rt.decisions.engine.settings, venueModules()), history: decisionStore(rt.database.db), snapshots: vanishing, warn: (_, m) => warnings.push(m) });
+      expect(out.start).toMatchObject({ from: 'history', reason: 'skipped', skipped: [{ reason: 'unusable', error: 'removed before it could be read' }, { reason: 'unusable' }] });
+      expect(warnings).toHaveLength(1);
+      expect(await rows()).toEqual([]);
+      expect(await rt.decisions.snapshots.write()).toMatchObject({ kind: 'written' });
+      expect(await rt.decisions.snapshots.write()).toMatchObject({ kind: 'not_due' });
+      await teach.teach(rt, STREAM.slice(240, 270).map((l, i) => ({ ...l, at: rt.clock.now().getTime() + 60_000 * (i + 1) })));
+      expect(await rt.decisions.snapshots.write()).toMatchObject({ kind: 'written' });
     });
 
     it('passes over a damaged newest snapshot to the one before it, with one warning', async () => {
@@ -124,7 +150,7 @@ for (const engine of engines) {
 
     it('ignores snapshots taken under other settings or by another codec, and says so once', async () => {
       await sql`delete from engine_snapshots`.execute(rt.database.db);
-      expect(await rt.decisions.snapshots!.write()).toMatchObject({ kind: 'written' });
+      expect(await rt.decisions.snapshots.write()).toMatchObject({ kind: 'written' });
       const { fingerprint } = (await rows())[0]!;
       await sql`update engine_snapshots set fingerprint = 'taken-under-other-settings'`.execute(rt.database.db);
       const foreign = await started();
@@ -155,7 +181,7 @@ for (const engine of engines) {
       await rt.decisions.catchUp.run();
       expect(rt.decisions.engine.patterns().find((p) => p.key === key)!.hold).toBe('locked');
       await teach.teach(rt, STREAM.slice(40, 70).map((l, i) => ({ ...l, at: rt.clock.now().getTime() + 60_000 * (i + 1) })));
-      expect(await rt.decisions.snapshots!.write()).toMatchObject({ kind: 'written' });
+      expect(await rt.decisions.snapshots.write()).toMatchObject({ kind: 'written' });
       await sql`update decision_patterns set hold = 'none' where key = ${key}`.execute(db);
       const { runtime } = await started();
       expect(runtime.decisions.started.from).toBe('snapshot');
@@ -181,7 +207,7 @@ for (const engine of engines) {
       try {
         const clockNow = () => rt.clock.now().getTime();
         await teach.teach(rt, STREAM.slice(70, 100).map((l, i) => ({ ...l, at: clockNow() + 60_000 * (i + 1) })));
-        const written = await rt.decisions.snapshots!.write();
+        const written = await rt.decisions.snapshots.write();
         expect(written).toMatchObject({ kind: 'written' });
         const newest = (await rows()).at(-1)!;
         const [snapshot] = await engineSnapshotStore(db).newest({ codecVersion: newest.codec_version, fingerprint: newest.fingerprint }, 1);
@@ -220,7 +246,7 @@ for (const engine of engines) {
       const { runtime: b } = await started({ ENGINE_SNAPSHOT_STEPS: '50' });
       await b.decisions.catchUp.run();
       const before = (await rows()).map((r) => r.id);
-      const outcomes = await Promise.all([rt.decisions.snapshots!.write(), b.decisions.snapshots!.write()]);
+      const outcomes = await Promise.all([rt.decisions.snapshots.write(), b.decisions.snapshots.write()]);
       const kinds = outcomes.map((o) => o.kind).sort();
       expect(kinds.filter((k) => k === 'written')).toHaveLength(1);
       expect(['claimed_elsewhere', 'not_due']).toContain(kinds.find((k) => k !== 'written'));
@@ -232,10 +258,10 @@ for (const engine of engines) {
       await b.decisions.catchUp.run();
       const store = engineSnapshotStore(rt.database.db);
       expect(await store.claim('dead-instance', rt.clock.now(), new Date(rt.clock.now().getTime() + 120_000))).toBe(true);
-      expect(await b.decisions.snapshots!.write()).toEqual({ kind: 'claimed_elsewhere' });
-      expect(await rt.decisions.snapshots!.write()).toEqual({ kind: 'claimed_elsewhere' });
+      expect(await b.decisions.snapshots.write()).toEqual({ kind: 'claimed_elsewhere' });
+      expect(await rt.decisions.snapshots.write()).toEqual({ kind: 'claimed_elsewhere' });
       rt.clock.advance(120_001);
-      expect(await b.decisions.snapshots!.write()).toMatchObject({ kind: 'written' });
+      expect(await b.decisions.snapshots.write()).toMatchObject({ kind: 'written' });
     });
 
     it('saves nothing for a writer whose claim ran out and was taken, and nothing while its own steps are in flight', async () => {
@@ -256,9 +282,26 @@ for (const engine of engines) {
       // A step this instance applied itself but has not seen in the history: no position describes the engine.
       await teach.teach(rt, STREAM.slice(190, 215).map((l, i) => ({ ...l, at: rt.clock.now().getTime() + 60_000 * (i + 1) })));
       rt.decisions.catchUp.mark('p:in-flight');
-      expect(await rt.decisions.snapshots!.write()).toEqual({ kind: 'unsettled' });
+      expect(await rt.decisions.snapshots.write()).toEqual({ kind: 'unsettled' });
       rt.decisions.catchUp.forget('p:in-flight');
-      expect(await rt.decisions.snapshots!.write()).toMatchObject({ kind: 'written' });
+      expect(await rt.decisions.snapshots.write()).toMatchObject({ kind: 'written' });
+    });
+
+    it('the periodic task writes a snapshot when one is due and logs it; with ENGINE_SNAPSHOT_STEPS=0 it writes none', async () => {
+      const off = await started({ ENGINE_SNAPSHOT_STEPS: '0' });
+      await teach.teach(rt, STREAM.slice(215, 240).map((l, i) => ({ ...l, at: rt.clock.now().getTime() + 60_000 * (i + 1) })));
+      const before = (await rows()).map((r) => r.id);
+      await off.runtime.scheduler.runAll();
+      expect((await rows()).map((r) => r.id)).toEqual(before);
+      const on = await started({ ENGINE_SNAPSHOT_STEPS: '50' }, 'info');
+      expect(on.warnings.find((l) => l.msg === 'decision engine ready')).toMatchObject({ source: 'snapshot', ms: expect.any(Number) });
+      await on.runtime.scheduler.runAll();
+      const written = on.warnings.filter((l) => l.msg === 'engine snapshot written');
+      expect(written).toHaveLength(1);
+      expect((await rows()).map((r) => r.id)).toContain(written[0]!.id);
+      // Not due again right away: the task stays quiet.
+      await on.runtime.scheduler.runAll();
+      expect(on.warnings.filter((l) => l.msg === 'engine snapshot written')).toHaveLength(1);
     });
   });
 }

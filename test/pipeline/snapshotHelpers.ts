@@ -127,10 +127,10 @@ export function probes(lines: readonly StreamLine[]): VenueEvent[] {
 /** What a proposal decides: the decision, its parameters, the confidence and the tier. */
 export const verdictOf = (p: Proposal) => ({ decision: p.decision, params: p.params, confidence: p.confidence, matchScore: p.matchScore, tier: p.tier, band: p.band });
 
-/** Another instance (or the same after a restart) on the runtime's database and clock, with its warnings kept. */
-export async function restart(rt: TestRuntime, env: Record<string, string> = {}): Promise<{ runtime: Runtime; warnings: Record<string, unknown>[] }> {
+/** Another instance (or the same after a restart) on the runtime's database and clock, with its log kept (warnings by default). */
+export async function restart(rt: TestRuntime, env: Record<string, string> = {}, level: 'warn' | 'info' = 'warn'): Promise<{ runtime: Runtime; warnings: Record<string, unknown>[] }> {
   const warnings: Record<string, unknown>[] = [];
-  const logger = createLogger('warn', { write: (l: string) => void warnings.push(JSON.parse(l) as Record<string, unknown>) });
+  const logger = createLogger(level, { write: (l: string) => void warnings.push(JSON.parse(l) as Record<string, unknown>) });
   const config = parseConfig({ LOG_LEVEL: 'warn', DATA_DIR: '/nonexistent-clubos-test', FEATURE_PERFORMANCE_GUARD: 'off', SECURITY_RATE_LIMIT_MAX: '1000000', ...TEST_SECRETS, ...env });
   const runtime = await buildRuntime(config, { database: rt.testDatabase, clock: rt.clock, logger });
   return { runtime, warnings };
