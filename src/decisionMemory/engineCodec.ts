@@ -9,7 +9,8 @@ import type { EngineState } from './engineState.js';
  * feature vectors: millions of numbers) travel as raw little-endian bytes in the binary section, each replaced
  * in the JSON by a marker; everything else is generic JSON, so a new small field in the state needs no change
  * here. Round trips are exact: -0, NaN, ±Infinity and `undefined` are markers too, and an object whose own
- * keys could be mistaken for a marker is wrapped. Pure (no I/O).
+ * keys could be mistaken for a marker is wrapped (objects come back as ordinary objects: a null prototype is not
+ * kept). Arrays of like objects travel as columns. Pure (no I/O).
  *
  * Layout: "CLBENGST" | u16 codec version | u16 0 | u32 body length | 32 bytes SHA-256(body) | body.
  * Body (before gzip): u32 JSON length | JSON (UTF-8) | zero padding to 8 | binary section (arrays 8-aligned).
@@ -55,7 +56,7 @@ const TYPED: Readonly<Record<string, TypedCtor>> = {
 const TAG = new Map<TypedCtor, string>(Object.entries(TYPED).map(([tag, ctor]) => [ctor, tag]));
 
 /** Keys that mark a non-JSON value; a plain object carrying one of them is wrapped in `{ $o: … }`. */
-const MARKERS = new Set(['$t', '$n', '$u', '$o']);
+const MARKERS = new Set(['$t', '$n', '$u', '$o', '$c', '$p']);
 
 const SPECIAL = new Map<string, number>([
   ['NaN', Number.NaN],
@@ -130,11 +131,59 @@ function put(o: Record<string, unknown>, k: string, v: unknown): void {
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
-/** The state as one uncompressed body: JSON with markers, then the typed arrays' bytes. */
+const typedTag = (v: unknown): string | undefined => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? TAG.get(v.constructor as TypedCtor) : undefined);
+
+const isPlain = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * The keys of an array of plain objects that all have the same own keys in the same order (none a marker):
+ * such an array (the remembered examples, the pending proposals) travels as columns, its typed-array columns
+ * packed into one binary run each, instead of as one JSON object and two binary markers per element.
+ */
+function columnsOf(v: readonly unknown[]): string[] | null {
+  if (v.length < 2 || !isPlain(v[0])) return null;
+  const keys = Object.keys(v[0]);
+  if (keys.some((k) => MARKERS.has(k) || k === '__proto__')) return null;
+  for (const x of v) {
+    if (!isPlain(x)) return null;
+    const own = Object.keys(x);
+    if (own.length !== keys.length || own.some((k, i) => k !== keys[i])) return null;
+  }
+  return keys;
+}
+
+/**
+ * The state as one uncompressed body: JSON with markers, then the typed arrays' bytes. Markers: `$t` a typed
+ * array, `$n` a number JSON cannot hold, `$u` undefined, `$o` an object whose keys look like markers, `$c` an
+ * array of like objects as columns, `$p` a column of typed arrays packed into one run with their lengths.
+ */
 function serialise(state: unknown): Buffer {
   if (!littleEndian) throw new Error('engine snapshots are little-endian only');
   const blobs: Blob[] = [];
   let size = 0;
+  const append = (v: Typed, pad: boolean): number => {
+    const at = size;
+    blobs.push({ bytes: new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at });
+    size = pad ? align8(size + v.byteLength) : size + v.byteLength;
+    return at;
+  };
+  const column = (values: readonly unknown[], path: string): unknown => {
+    const tag = typedTag(values[0]);
+    if (tag === undefined || !values.every((x) => typedTag(x) === tag)) return walk(values, path);
+    const lengths = new Uint32Array(values.length);
+    const at = size;
+    values.forEach((x, i) => {
+      lengths[i] = (x as Typed).length;
+      append(x as Typed, false);
+    });
+    const n = (size - at) / TYPED[tag]!.BYTES_PER_ELEMENT;
+    size = align8(size);
+    return { $p: tag, o: at, n, l: walk(lengths, `${path}.lengths`) };
+  };
   const walk = (v: unknown, path: string): unknown => {
     if (typeof v === 'number') {
       if (Number.isNaN(v)) return { $n: 'NaN' };
@@ -145,16 +194,16 @@ function serialise(state: unknown): Buffer {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
     if (v === undefined) return { $u: 1 };
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-      const tag = TAG.get(v.constructor as TypedCtor);
+      const tag = typedTag(v);
       if (tag === undefined) throw new TypeError(`engine state: unsupported typed array at ${path}`);
-      const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-      const at = size;
-      blobs.push({ bytes, at });
-      size = align8(size + bytes.length);
-      return { $t: tag, o: at, n: (v as Typed).length };
+      return { $t: tag, o: append(v as Typed, true), n: (v as Typed).length };
     }
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
-    if (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    if (Array.isArray(v)) {
+      const keys = columnsOf(v);
+      if (keys === null) return v.map((x, i) => walk(x, `${path}[${i}]`));
+      return { $c: v.length, k: keys, v: keys.map((k) => column(v.map((x: Record<string, unknown>) => x[k]), `${path}[].${k}`)) };
+    }
+    if (isPlain(v)) {
       const out: Record<string, unknown> = {};
       let marked = false;
       for (const [k, x] of Object.entries(v)) {
@@ -189,28 +238,57 @@ function deserialise(raw: Buffer): unknown {
   } catch {
     corrupt('JSON section does not parse');
   }
+  const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+  /** A typed array of `n` elements copied out of the binary section at `at`. */
+  const typed = (tag: unknown, at: unknown, n: unknown): Typed => {
+    const ctor = Object.hasOwn(TYPED, String(tag)) ? TYPED[String(tag)] : undefined;
+    if (ctor === undefined || !isCount(at) || !isCount(n)) return corrupt('bad typed array marker');
+    const bytes = n * ctor.BYTES_PER_ELEMENT;
+    const from = start + at;
+    if (from + bytes > raw.length) return corrupt('typed array runs past the body');
+    const out = new ctor(n);
+    new Uint8Array(out.buffer).set(raw.subarray(from, from + bytes));
+    return out;
+  };
+  const column = (c: unknown, n: number): readonly unknown[] => {
+    if (c === null || typeof c !== 'object' || !('$p' in c)) {
+      const values = revive(c);
+      return Array.isArray(values) && values.length === n ? values : corrupt('bad column');
+    }
+    const p = c as Record<string, unknown>;
+    const lengths = revive(p.l);
+    const all = typed(p.$p, p.o, p.n);
+    if (!(lengths instanceof Uint32Array) || lengths.length !== n || lengths.reduce((a, b) => a + b, 0) !== all.length) return corrupt('bad packed column');
+    // Views into one copy of the run: each element keeps its own range, none overlaps another.
+    const out = new Array<unknown>(n);
+    let o = 0;
+    for (let i = 0; i < n; i++) {
+      out[i] = all.subarray(o, o + lengths[i]!);
+      o += lengths[i]!;
+    }
+    return out;
+  };
   const revive = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(revive);
     if (v === null || typeof v !== 'object') return v;
     const o = v as Record<string, unknown>;
     if ('$o' in o) return reviveEntries(o.$o);
+    if ('$c' in o) {
+      const { $c: n, k: keys, v: cols } = o;
+      if (!isCount(n) || !Array.isArray(keys) || !keys.every((k) => typeof k === 'string') || !Array.isArray(cols) || cols.length !== keys.length) return corrupt('bad table marker');
+      const columns = cols.map((c) => column(c, n));
+      return Array.from({ length: n }, (_, i) => {
+        const row: Record<string, unknown> = {};
+        for (let j = 0; j < keys.length; j++) put(row, keys[j] as string, columns[j]![i]);
+        return row;
+      });
+    }
     if ('$u' in o) return undefined;
     if ('$n' in o) {
       const n = SPECIAL.get(String(o.$n));
       return n ?? corrupt(`unknown number marker ${String(o.$n)}`);
     }
-    if ('$t' in o) {
-      const ctor = Object.hasOwn(TYPED, String(o.$t)) ? TYPED[String(o.$t)] : undefined;
-      const at = o.o;
-      const n = o.n;
-      if (ctor === undefined || !Number.isSafeInteger(at) || !Number.isSafeInteger(n) || (at as number) < 0 || (n as number) < 0) return corrupt('bad typed array marker');
-      const bytes = (n as number) * ctor.BYTES_PER_ELEMENT;
-      const from = start + (at as number);
-      if (from + bytes > raw.length) return corrupt('typed array runs past the body');
-      const out = new ctor(n as number);
-      new Uint8Array(out.buffer).set(raw.subarray(from, from + bytes));
-      return out;
-    }
+    if ('$t' in o) return typed(o.$t, o.o, o.n);
     return reviveEntries(o);
   };
   const reviveEntries = (v: unknown): Record<string, unknown> => {

@@ -46,11 +46,12 @@ export function snapshot(engine: DecisionEngine): EngineState {
       id: e.id,
       decision: e.decision,
       label: s.labels[i]!,
-      ids: e.vector.ids.slice(),
-      values: e.vector.values.slice(),
+      // A feature vector is never changed once made: shared, not copied (100k examples = 200k small copies).
+      ids: e.vector.ids,
+      values: e.vector.values,
       at: e.at,
     })),
-    pending: [...engine.pending].map(([eventId, { vector, ...p }]) => ({ eventId, ...p, ids: vector.ids.slice(), values: vector.values.slice() })),
+    pending: [...engine.pending].map(([eventId, { vector, ...p }]) => ({ eventId, ...p, ids: vector.ids, values: vector.values })),
     patterns: [...s.patterns.values()],
     ownLog: s.ownLog.map((a) => ({ ...a, at: a.at.getTime() })),
     senders: [...s.senders],
@@ -68,11 +69,11 @@ export function restoreInto(engine: DecisionEngine, state: EngineState): void {
   s.index = new ExampleIndex(engine.settings.index);
   s.labels = [];
   for (const e of state.examples) {
-    s.index.add({ id: e.id, decision: e.decision, vector: { ids: e.ids.slice(), values: e.values.slice() }, at: e.at });
+    s.index.add({ id: e.id, decision: e.decision, vector: { ids: e.ids, values: e.values }, at: e.at });
     s.labels.push(e.label);
   }
   engine.pending.clear();
-  for (const { eventId, ids, values, ...p } of state.pending) engine.pending.set(eventId, { ...p, vector: { ids: ids.slice(), values: values.slice() } });
+  for (const { eventId, ids, values, ...p } of state.pending) engine.pending.set(eventId, { ...p, vector: { ids, values } });
   s.patterns = new Map(state.patterns.map((p) => [p.key, p]));
   s.ownLog = state.ownLog.map((a) => ({ ...a, at: new Date(a.at) }));
   s.senders = new Map(state.senders.map(([k, v]) => [k, [...v]]));

@@ -151,6 +151,24 @@ describe('engine codec: plain values', () => {
     );
   });
 
+  it('carries arrays of like objects as columns (typed-array columns packed), exactly', async () => {
+    const row = fc.record({
+      id: fc.string({ maxLength: 4 }),
+      ids: fc.int32Array({ maxLength: 8 }),
+      mixed: fc.oneof(fc.float32Array({ maxLength: 4 }), fc.int32Array({ maxLength: 4 }), fc.constant(undefined)),
+      x: leaf,
+      nested: fc.array(fc.record({ a: fc.double(), b: fc.float64Array({ maxLength: 3 }) }, { noNullPrototype: true }), { maxLength: 3 }),
+    }, { noNullPrototype: true });
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 20 }), async (rows) => {
+        const back = (await decodePlain(await encodePlain({ rows }))) as { rows: unknown[] };
+        expect(back).toStrictEqual({ rows });
+        expect(bitwise(back)).toStrictEqual(bitwise({ rows }));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps the edge numbers and a __proto__ key as own data', async () => {
     const v = { a: -0, b: Number.NaN, c: Number.POSITIVE_INFINITY, d: Number.NEGATIVE_INFINITY, e: [undefined, -0], constructor: 'x', ...JSON.parse('{"__proto__": {"polluted": true}}') };
     const back = (await decodePlain(await encodePlain(v))) as Record<string, unknown>;
@@ -246,7 +264,17 @@ describe('engine codec: damaged and foreign payloads', () => {
     const broken = Buffer.from('\u0000\u0000\u0000\u0003{{{');
     broken.writeUInt32LE(3, 0);
     expect(await reasonOf(envelope(gzipSync(broken)))).toBe('corrupt');
-    for (const doc of [{ $n: 'huge' }, { $t: 'f16', o: 0, n: 1 }, { $t: 'constructor', o: 0, n: 1 }, { $t: 'f32', o: -8, n: 1 }, { $t: 'f32', o: 0, n: 1e6 }, { $o: 5 }, { $o: [1] }]) {
+    const i32 = { $t: 'i32', o: 0, n: 1 };
+    const tables = [
+      { $c: 2, k: ['a'], v: [] },
+      { $c: 2, k: ['a'], v: [[1]] },
+      { $c: 1, k: [1], v: [[1]] },
+      { $c: -1, k: [], v: [] },
+      { $c: 1, k: ['a'], v: [{ $p: 'f32', o: 0, n: 1, l: i32 }] },
+      { $c: 1, k: ['a'], v: [{ $p: 'f32', o: 0, n: 1, l: { $t: 'u32', o: 0, n: 2 } }] },
+      { $c: 1, k: ['a'], v: [{ $p: 'f32', o: 0, n: 3, l: { $t: 'u32', o: 0, n: 1 } }] },
+    ];
+    for (const doc of [...tables, { $n: 'huge' }, { $t: 'f16', o: 0, n: 1 }, { $t: 'constructor', o: 0, n: 1 }, { $t: 'f32', o: -8, n: 1 }, { $t: 'f32', o: 0, n: 1e6 }, { $o: 5 }, { $o: [1] }]) {
       expect(await reasonOf(envelope(json(doc))), JSON.stringify(doc)).toBe('corrupt');
     }
   });
