@@ -172,6 +172,17 @@ for (const engine of engines) {
       expect(none.runtime.decisions.started).toMatchObject({ from: 'history', reason: 'missing' });
       expect(none.warnings.map((w) => w.reason)).toEqual(['missing']);
       expect(bitwise(none.runtime.decisions.engine.toState())).toStrictEqual(bitwise((await fullRebuild(rt)).toState()));
+
+      // Snapshots of another kind are kept a day (a rolling deploy may still restart into them), then removed.
+      expect(await rt.decisions.snapshots.write()).toMatchObject({ kind: 'written' });
+      const copyAs = (kind: string, age: number) =>
+        sql`insert into engine_snapshots (position, floor, applied, codec_version, fingerprint, created_by, created_at, payload)
+          select position, floor, applied, codec_version, ${kind}, created_by, ${new Date(rt.clock.now().getTime() - age)}, payload from engine_snapshots where fingerprint = ${fingerprint}`.execute(rt.database.db);
+      await copyAs('older-settings', 86_400_000 + 60_000);
+      await copyAs('recent-settings', 3_600_000);
+      await teach.teach(rt, STREAM.slice(270, 295).map((l, i) => ({ ...l, at: rt.clock.now().getTime() + 60_000 * (i + 1) })));
+      expect(await rt.decisions.snapshots.write()).toMatchObject({ kind: 'written' });
+      expect((await rows()).map((r) => r.fingerprint).sort()).toEqual([fingerprint, fingerprint, 'recent-settings']);
     });
 
     it('a hold the operators took back since the snapshot is not restored with it', async () => {
