@@ -33,6 +33,7 @@ import { thresholdStore } from './store/decisions/thresholds.js';
 import { eventStore } from './store/events/events.js';
 import { type DecisionPipeline, createDecisionPipeline } from './pipeline/decisionPipeline.js';
 import { decisionStore } from './store/decisions/decisionStore.js';
+import { engineSnapshotStore } from './store/decisions/snapshots.js';
 import { metricRows } from './store/decisions/metricRows.js';
 import { identityRoutes } from './http/routes/identity.js';
 import { keyRoutes, leakReportRoutes } from './http/routes/keys.js';
@@ -372,6 +373,8 @@ async function assembleRuntime(
   };
   // Execution (issue 5): bound after the pipeline, which it feeds back into.
   let executor: Executor | null = null;
+  const instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const engineStarted = performance.now();
   const decisions = await createDecisionPipeline({
     store: decisionStore(database.db),
     thresholds: config.pattern,
@@ -386,7 +389,17 @@ async function assembleRuntime(
     onProposed: (r) =>
       feed.publish({ topic: 'decision.proposed', location: r.location, data: { eventId: r.eventId, tier: r.tier, emergency: r.emergency, decision: r.decision } }),
     execution: () => executor,
+    snapshots: { store: engineSnapshotStore(database.db), everySteps: config.engineSnapshotSteps, instance, warn: (details, message) => logger.warn(details, message) },
   });
+  // (`from` is a redacted log key: it carries phone numbers elsewhere.)
+  const { from: source, ...start } = decisions.started;
+  logger.info({ source, ...start, ms: Math.round(performance.now() - engineStarted) }, 'decision engine ready');
+  const writeSnapshot = async (): Promise<unknown> => {
+    if (config.engineSnapshotSteps === 0) return 0;
+    const out = await decisions.snapshots.write();
+    if (out.kind === 'written') logger.info(out, 'engine snapshot written');
+    return out.kind === 'not_due' ? 0 : out;
+  };
 
   const thresholds = await createDecisionThresholds({ store: thresholdStore(database.db), engine: decisions.engine, configured: config.pattern, audit, clock });
 
@@ -435,7 +448,7 @@ async function assembleRuntime(
       deadlineMs: config.execution.deadlineMs,
       leaseMs: 2 * config.execution.deadlineMs,
       bookingLink: config.execution.bookingLink,
-      instance: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      instance,
     },
   });
   const runner = executor;
@@ -460,6 +473,8 @@ async function assembleRuntime(
       { name: 'decisions.catch-up', everyMs: 2_000, run: () => decisions.catchUp.run() },
       // An admin's threshold change through another instance applies here within seconds.
       { name: 'decisions.thresholds', everyMs: 5_000, run: () => thresholds.refresh() },
+      // Every ENGINE_SNAPSHOT_STEPS new steps, one instance saves its engine so restarts replay only what follows.
+      { name: 'decisions.snapshot', everyMs: 10_000, run: writeSnapshot },
       { name: 'threads.timeout', everyMs: 60_000, run: venueTimeouts },
       { name: 'executions.run-due', everyMs: 1_000, run: () => runner.runDue() },
       { name: 'tickets.sla', everyMs: 30_000, run: () => ticketDesk.checkSla() },

@@ -5,6 +5,7 @@ import type { Bench, BenchFigure } from './types.js';
 const SUITES: Readonly<Record<string, () => Promise<Bench>>> = {
   identity: async () => (await import('./identity.js')).bench,
   decisionMemory: async () => (await import('./decisionMemory.js')).bench,
+  engineSnapshot: async () => (await import('./engineSnapshot.js')).bench,
   audit: async () => (await import('./audit.js')).bench,
   inspector: async () => (await import('./inspector.js')).bench,
   defense: async () => (await import('./defense.js')).bench,

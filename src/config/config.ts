@@ -17,6 +17,8 @@ export interface Config {
   readonly pattern: { readonly high: number; readonly medium: number; readonly low: number };
   /** Tolerated share of wrong executions that the suggest band's floor steers by (0: only pattern records open it). */
   readonly suggestErrorBudget: number;
+  /** ENGINE_SNAPSHOT_STEPS: new history steps between two engine snapshots (0 = write none; restoring still works). */
+  readonly engineSnapshotSteps: number;
   readonly apiKeyRotationDays: number;
   readonly complianceRetentionDays: number;
   readonly performance: { readonly cpuLimitPercent: number; readonly memoryLimitMb: number };
@@ -175,6 +177,7 @@ export function parseConfig(env: Env): Config {
     devErrors: bool(env, 'CLUBOS_DEV_ERRORS', false),
     pattern: Object.freeze({ high, medium, low }),
     suggestErrorBudget: num(env, 'PATTERN_SUGGEST_ERROR_BUDGET', 0.015, 0, 0.1, false),
+    engineSnapshotSteps: num(env, 'ENGINE_SNAPSHOT_STEPS', 500, 0, 10_000_000, true),
     apiKeyRotationDays: num(env, 'API_KEY_ROTATION_DAYS', 90, 1, 3650, true),
     complianceRetentionDays: num(env, 'COMPLIANCE_RETENTION_DAYS', 365, 1, 36500, true),
     performance: Object.freeze({

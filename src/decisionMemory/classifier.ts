@@ -16,12 +16,12 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = { learningRate: 1.0
 
 const CAPACITY_STEP = 32;
 
-/** Serialisable state (plain data; weights as a plain number array). */
+/** Serialisable state (plain data; the weights stay a typed array: millions of floats travel as binary). */
 export interface ClassifierState {
   readonly classes: readonly string[];
   readonly bias: readonly number[];
   readonly classCapacity: number;
-  readonly weights: readonly number[];
+  readonly weights: Float32Array;
 }
 
 export interface Prediction {
@@ -144,7 +144,7 @@ export class LinearClassifier {
       classes: [...this.classes],
       bias: [...this.bias.subarray(0, this.classes.length)],
       classCapacity: this.capacity,
-      weights: [...this.weights],
+      weights: this.weights.slice(),
     };
   }
 

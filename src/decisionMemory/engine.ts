@@ -88,7 +88,8 @@ const MAX_PENDING = 4096;
 
 export const NO_KILL_SWITCHES: KillSwitches = { actions: new Set(), locations: new Set() };
 
-interface Pending {
+/** A proposal waiting for its truth (part of the engine's state: learning the truth reads it). */
+export interface Pending {
   readonly vector: SparseVector;
   readonly decision: string | null;
   readonly params: DecisionParams;
@@ -114,7 +115,7 @@ const VERDICT_OF: Readonly<Record<Outcome, ExecutionVerdict | null>> = {
 };
 
 /** An automatic execution learned as right, kept so an operator's later correction can take the credit back. */
-interface Settled {
+export interface Settled {
   readonly proposal: Pending;
   /** Where its example sits in the index. */
   readonly example: number;
@@ -135,8 +136,10 @@ export class DecisionEngine {
     /** The suggest band's error-budget floor (suggestBudget.ts); starts shut (1: HIGH, whatever HIGH becomes). */
     suggestFloor: number;
   };
-  private readonly pending = new Map<string, Pending>();
-  private readonly settled = new Map<string, Settled>();
+  /** @internal exposed to engineState.ts for snapshots */
+  readonly pending = new Map<string, Pending>();
+  /** @internal exposed to engineState.ts for snapshots */
+  readonly settled = new Map<string, Settled>();
   private readonly hasher = new FeatureHasher();
 
   private current: EngineSettings;

@@ -15,6 +15,26 @@ import { applyStep } from './rebuildEngine.js';
 
 export const DEFAULT_LOOKBACK = 1_000;
 
+/**
+ * Where an engine stands in the shared history: every step up to `cursor` it has seen, and the keys (with their
+ * sequence numbers) of the steps it applied above `floor`. A step above `floor` that is not among them has not
+ * been applied, whatever its sequence number (it may commit after higher ones); at or below `floor` everything
+ * has been. A snapshot carries this, so catch-up resumes exactly where the snapshot's engine stood.
+ */
+export interface CatchUpPosition {
+  readonly cursor: number;
+  readonly floor: number;
+  readonly applied: readonly (readonly [string, number])[];
+}
+
+/**
+ * The position after replaying these steps from an empty engine (the full rebuild).
+ * @example positionAfter([]) // { cursor: -1, floor: -1, applied: [] }
+ */
+export function positionAfter(steps: readonly SequencedStep[]): CatchUpPosition {
+  return { cursor: steps.reduce((m, s) => Math.max(m, s.seq), -1), floor: -1, applied: steps.map((s) => [s.key, s.seq] as const) };
+}
+
 export interface CatchUp {
   /** Marks a step this instance applied itself (it will not be applied again when it shows up in the history). */
   mark(key: string): void;
@@ -28,25 +48,30 @@ export interface CatchUp {
   readonly cursor: number;
   /** Marks not yet seen in the history (steps in flight); stays bounded when transactions roll back. */
   readonly pendingMarks: number;
+  /**
+   * The engine's position now, or null while a step this instance applied itself has not been seen in the
+   * history (its sequence number is unknown, so no position describes the engine). Read it in the same
+   * synchronous stretch as the engine's state.
+   */
+  settled(): CatchUpPosition | null;
 }
 
 export interface CatchUpDeps {
   readonly engine: DecisionEngine;
   readonly store: Pick<DecisionStore, 'historyAfter' | 'holds'>;
-  /** The history the engine was rebuilt from (already applied). */
-  readonly rebuiltFrom: readonly SequencedStep[];
+  /** Where the engine stands (after a full rebuild: `positionAfter(steps)`; after a snapshot: its position). */
+  readonly from: CatchUpPosition;
   readonly lookback?: number;
 }
 
 export function createCatchUp(deps: CatchUpDeps): CatchUp {
   const lookback = deps.lookback ?? DEFAULT_LOOKBACK;
   /** key → sequence number (Infinity while this instance applied it but has not seen it in the history yet). */
-  const applied = new Map<string, number>();
-  let cursor = -1;
-  for (const s of deps.rebuiltFrom) {
-    applied.set(s.key, s.seq);
-    cursor = Math.max(cursor, s.seq);
-  }
+  const applied = new Map<string, number>(deps.from.applied);
+  let cursor = deps.from.cursor;
+  // Below the floor nothing is known by key: never read back that far (a restored engine's floor may be
+  // above cursor - lookback when the snapshot was taken with a shorter lookback).
+  const floor = deps.from.floor;
   let holds = new Map<string, OperatorHold>();
   let running: Promise<number> | null = null;
 
@@ -56,7 +81,7 @@ export function createCatchUp(deps: CatchUpDeps): CatchUp {
 
   const once = async (): Promise<number> => {
     let n = 0;
-    for (const s of await deps.store.historyAfter(Math.max(-1, cursor - lookback))) {
+    for (const s of await deps.store.historyAfter(Math.max(-1, floor, cursor - lookback))) {
       if (!applied.has(s.key)) {
         applyStep(deps.engine, s.step);
         n++;
@@ -92,6 +117,15 @@ export function createCatchUp(deps: CatchUpDeps): CatchUp {
     },
     get cursor() {
       return cursor;
+    },
+    settled() {
+      const from = Math.max(floor, cursor - lookback);
+      const keys: [string, number][] = [];
+      for (const [key, seq] of applied) {
+        if (seq === Number.POSITIVE_INFINITY) return null;
+        if (seq > from) keys.push([key, seq]);
+      }
+      return { cursor, floor: from, applied: keys };
     },
   };
 }

@@ -8,8 +8,8 @@ import { type EmergencyAlarm, type HandleEvent, createHandleEvent } from './hand
 import { type PatternHolds, createPatternHolds } from './patternHolds.js';
 import { savePatterns } from './patternSnapshot.js';
 import { type CatchUp, createCatchUp } from './catchUp.js';
+import { type EngineSnapshotStore, type EngineStart, type SnapshotWriter, createSnapshotWriter, startEngine } from './engineSnapshots.js';
 import { type DecisionStore, type ProposalRecord, type QueueItem, type StoredPattern, stepKey } from './ports.js';
-import { rebuildEngine } from './rebuildEngine.js';
 import { type AnswerHooks, type RecordDecision, createRecordDecision } from './recordDecision.js';
 import { type ShadowFigures, shadowByLocation } from './shadowFigures.js';
 
@@ -28,6 +28,13 @@ export interface DecisionPipelineDeps {
   readonly onProposed?: (record: ProposalRecord) => void;
   /** The execution stage, bound after it is built (it needs the pipeline's learning in turn). */
   readonly execution?: () => ExecutionHooks | null;
+  /** Engine snapshots: restored at start, written every `everySteps` new history steps. */
+  readonly snapshots: {
+    readonly store: EngineSnapshotStore;
+    readonly everySteps: number;
+    readonly instance: string;
+    readonly warn: (details: Record<string, unknown>, message: string) => void;
+  };
 }
 
 export interface ExecutionHooks extends AnswerHooks {
@@ -41,6 +48,10 @@ export interface DecisionPipeline {
   readonly hold: PatternHolds;
   /** Applies what other instances learned (their proposals, answers, outcomes and holds) to this engine. */
   readonly catchUp: CatchUp;
+  /** How the engine came up (from a snapshot and the history after it, or from the whole history). */
+  readonly started: EngineStart;
+  /** Writes an engine snapshot when one is due. */
+  readonly snapshots: SnapshotWriter;
   /** A finished execution's outcome, fed to the engine and its patterns saved. */
   executed(step: ExecutedStep): Promise<void>;
   queue(locations: readonly string[] | null, limit: number): Promise<QueueItem[]>;
@@ -49,8 +60,9 @@ export interface DecisionPipeline {
 }
 
 /**
- * The decision stage, assembled: a fresh engine rebuilt from the stored history (it is a cache of the
- * operator decisions), intake's handler and sweeper, operator answers, pattern holds and the shadow figures.
+ * The decision stage, assembled: an engine restored from its newest snapshot and the history after it, or
+ * rebuilt from the whole stored history (it is a cache of the operator decisions), intake's handler and
+ * sweeper, operator answers, pattern holds and the shadow figures.
  * The engine runs in shadow mode: this stage has no executor, so nothing runs by itself.
  */
 export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promise<DecisionPipeline> {
@@ -60,19 +72,22 @@ export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promis
     thresholds: deps.thresholds ?? defaults.thresholds,
     suggestBudget: { ...defaults.suggestBudget, rate: deps.suggestErrorBudget ?? defaults.suggestBudget.rate },
   };
-  const fresh = new DecisionEngine({ ...DEFAULT_ENGINE_SETTINGS, policy, autoExecution: false }, venueModules(), NO_KILL_SWITCHES);
-  const rebuiltFrom = await deps.store.historyAfter(-1);
-  const engine = rebuildEngine(
-    fresh,
-    rebuiltFrom.map((s) => s.step),
-    await deps.store.holds(),
-  );
+  const settings = { ...DEFAULT_ENGINE_SETTINGS, policy, autoExecution: false };
+  const { snapshots } = deps;
+  const { engine, position, kind, start } = await startEngine({
+    fresh: () => new DecisionEngine(settings, venueModules(), NO_KILL_SWITCHES),
+    history: deps.store,
+    snapshots: snapshots.store,
+    warn: snapshots.warn,
+  });
   const { store, audit, clock } = deps;
-  const catchUp = createCatchUp({ engine, store, rebuiltFrom });
+  const catchUp = createCatchUp({ engine, store, from: position });
   const applied = (key: string): void => catchUp.mark(key);
   return {
     engine,
     catchUp,
+    started: start,
+    snapshots: createSnapshotWriter({ engine, catchUp, store: snapshots.store, kind, clock, everySteps: snapshots.everySteps, instance: snapshots.instance }),
     handle: createHandleEvent({
       store,
       engine,

@@ -12,8 +12,17 @@ import { toVenueEvent } from './venueEvent.js';
  */
 export function rebuildEngine(engine: DecisionEngine, steps: readonly HistoryStep[], holds: ReadonlyMap<string, OperatorHold>): DecisionEngine {
   for (const step of steps) applyStep(engine, step);
-  for (const [key, hold] of holds) if (hold !== 'none') engine.hold(key, hold);
+  applyHolds(engine, holds);
   return engine;
+}
+
+/**
+ * The operators' current holds, as a rebuild ends: each stored lock or demotion applied, and (for an engine
+ * restored from a snapshot) a hold the snapshot carries but the operators have since released taken off.
+ */
+export function applyHolds(engine: DecisionEngine, holds: ReadonlyMap<string, OperatorHold>): void {
+  for (const [key, hold] of holds) if (hold !== 'none') engine.hold(key, hold);
+  for (const p of engine.patterns()) if (p.hold !== 'none' && (holds.get(p.key) ?? 'none') === 'none') engine.hold(p.key, 'none');
 }
 
 /** Applies one stored step to the engine exactly as it was applied when it happened. */

@@ -401,7 +401,28 @@ export interface DecisionThresholdsTable {
   updated_at: Date;
 }
 
+export interface EngineSnapshotsTable {
+  id: Generated<number>;
+  position: number;
+  floor: number;
+  applied: ColumnType<[string, number][], string, string>;
+  codec_version: number;
+  fingerprint: string;
+  created_by: string;
+  created_at: Date;
+  payload: Uint8Array;
+}
+
+export interface EngineSnapshotClaimTable {
+  id: number;
+  claimed_by: string | null;
+  claimed_until: Date | null;
+}
+
 export interface DB {
+  // engine snapshots (0012)
+  engine_snapshots: EngineSnapshotsTable;
+  engine_snapshot_claim: EngineSnapshotClaimTable;
   // execution (0009)
   executions: ExecutionsTable;
   circuit_breakers: CircuitBreakersTable;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DecisionEngine } from '../../src/decisionMemory/engine.js';
+import { decodeEngineState, encodeEngineState } from '../../src/decisionMemory/engineCodec.js';
 import { venueModules } from '../../src/decisionMemory/modules/venueModules.js';
 import { ExampleIndex } from '../../src/decisionMemory/textSimilarity.js';
 import { textFeatures, vectorise, words } from '../../src/decisionMemory/features.js';
@@ -62,10 +63,10 @@ describe('decision engine', () => {
     expect(engine.propose(ev(i, 'are you open at 3am'), at(i)).shadow).toBe(true);
   });
 
-  it('rebuilds from its plain-data state and proposes exactly as before', () => {
+  it('rebuilds from its encoded state and proposes exactly as before', async () => {
     const engine = new DecisionEngine();
     const i = teach(engine, 6);
-    const state = JSON.parse(JSON.stringify(engine.toState()));
+    const state = await decodeEngineState(await encodeEngineState(engine.toState()));
     const copy = DecisionEngine.fromState(state);
     const e = ev(i, 'is the trackman frozen');
     const a = engine.propose(e, e.t);
