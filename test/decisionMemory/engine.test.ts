@@ -101,7 +101,7 @@ describe('what the system executed on its own, judged afterwards', () => {
     return i;
   }
 
-  it('opens the suggest band as right executions accumulate and shuts it again after wrong ones', () => {
+  it('opens the suggest band as right executions accumulate and shuts it again after wrong ones', async () => {
     const engine = new DecisionEngine();
     const high = engine.settings.policy.thresholds.high;
     expect(engine.suggestFloor).toBe(high);
@@ -115,7 +115,7 @@ describe('what the system executed on its own, judged afterwards', () => {
     }
     expect(engine.suggestFloor).toBe(high);
     // The floor is part of what a rebuild restores.
-    expect(DecisionEngine.fromState(JSON.parse(JSON.stringify(engine.toState()))).suggestFloor).toBe(high);
+    expect(DecisionEngine.fromState(await decodeEngineState(await encodeEngineState(engine.toState()))).suggestFloor).toBe(high);
   });
 
   it("takes the credit back when an operator corrects an automatic execution after it ran", () => {
@@ -141,6 +141,18 @@ describe('what the system executed on its own, judged afterwards', () => {
     expect(engine.rememberedExamples).toBe(remembered);
     const again = engine.propose(ev(i + 1, 'my trackman is frozen'), at(i + 1));
     expect(again.explanation.neighbours[0]).toMatchObject({ exampleId: e.id, decision: 'hours' });
+  });
+
+  it('a correction that arrives after a snapshot and restore is learned exactly as without one', async () => {
+    const live = new DecisionEngine();
+    const i = runAutomatically(live, teach(live, 12), 10);
+    const e = ev(i, 'my trackman is frozen');
+    expect(live.propose(e, e.t).tier).toBe('auto');
+    live.learn(e, { decision: 'reset', params: {} }, 'success', e.t, { decision: 'reset', params: {} });
+    const restored = DecisionEngine.fromState(await decodeEngineState(await encodeEngineState(live.toState())));
+    for (const engine of [live, restored]) engine.learn(e, { decision: 'hours', params: {} }, 'decided', e.t);
+    expect(restored.patterns().find((p) => p.key === 'reset')!.overrides).toBe(1);
+    expect(restored.toState()).toEqual(live.toState());
   });
 
   it('counts an after-the-fact agreement as a human approval and remembers nothing twice', () => {
