@@ -2,24 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, type PolicyInput, bandFor, checkThresholds, decideTier, stricter } from '../../src/decisionMemory/policy.js';
 import { EXECUTION_TIERS, TIERS } from '../../src/venue/types.js';
+import { CONFIDENT } from './policyInput.js';
 
-const base: PolicyInput = {
-  decision: 'reset_trackman',
-  confidence: 0.99,
-  catalogueCap: 'auto',
-  handoff: false,
-  unknown: false,
-  anomaly: false,
-  emergency: false,
-  patternState: 'auto',
-  suggestReliability: 1,
-  suggestFloor: 0.95,
-  unknownNearby: false,
-  blockedBy: [],
-  killSwitched: false,
-  multiIssue: false,
-  handoffRisk: 0,
-};
+const base: PolicyInput = CONFIDENT;
 
 const input = fc.record({
   decision: fc.constantFrom('reset_trackman', 'reboot_bay_pc', null),

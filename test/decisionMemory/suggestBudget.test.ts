@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, decideTier, DEFAULT_POLICY, type PolicyInput } from '../../src/decisionMemory/policy.js';
+import { CONFIDENT } from './policyInput.js';
 import { DEFAULT_SUGGEST_BUDGET, type ExecutionVerdict, floorWithin, nextFloor } from '../../src/decisionMemory/suggestBudget.js';
 
 const t = DEFAULT_THRESHOLDS;
@@ -61,23 +62,7 @@ describe('suggest error budget (the floor above which a suggestion may run by ti
 });
 
 describe('the floor in the tier policy', () => {
-  const suggestion: PolicyInput = {
-    decision: 'reply_faq_hours',
-    confidence: 0.93,
-    catalogueCap: 'auto',
-    handoff: false,
-    unknown: false,
-    anomaly: false,
-    emergency: false,
-    patternState: 'auto',
-    suggestReliability: 0.2,
-    suggestFloor: 0.92,
-    unknownNearby: false,
-    blockedBy: [],
-    killSwitched: false,
-    multiIssue: false,
-    handoffRisk: 0,
-  };
+  const suggestion: PolicyInput = { ...CONFIDENT, decision: 'reply_faq_hours', confidence: 0.93, suggestReliability: 0.2, suggestFloor: 0.92 };
 
   it('lets a promoted pattern above the floor count down even without a suggest record', () => {
     expect(decideTier(suggestion, DEFAULT_POLICY).tier).toBe('suggest');
