@@ -80,7 +80,8 @@ describe('the floor in the tier policy', () => {
       fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (c, floor) => {
         const d = decideTier({ ...suggestion, confidence: c, suggestFloor: floor }, DEFAULT_POLICY);
         expect(d.tier === 'auto').toBe(c >= t.high);
-        if (c < t.medium) expect(['queue', 'human']).toContain(d.tier);
+        // Below MEDIUM the floor can open nothing: queue or a human.
+        expect(c >= t.medium || d.tier === 'queue' || d.tier === 'human').toBe(true);
       }),
     );
   });
