@@ -8,7 +8,7 @@ import type { SparseVector } from './features.js';
 import { DEFAULT_SCORER_OPTIONS, type MatchEvidence, MatchScorer, type MatchScorerOptions } from './matchScore.js';
 import { decisionModule } from './modules/decisionModule.js';
 import type { ForcedDecision, PatternModule } from './modules/module.js';
-import { isMultiIssue } from './multiIssue.js';
+import { type IssueShape, type PartReading, isSecondIssue, issueShape } from './multiIssue.js';
 import { paramsMatch } from './params.js';
 import {
   DEFAULT_PATTERN_SETTINGS,
@@ -195,8 +195,24 @@ export class DecisionEngine {
   }
 
   private vectorFor(event: MemoryEvent, modules: readonly PatternModule[]): SparseVector {
-    const facts = modules.flatMap((m) => m.facts(event, this.internals.ownLog));
-    return this.hasher.vector(event.text, facts);
+    return this.hasher.vector(event.text, this.factsOf(event, modules));
+  }
+
+  private factsOf(event: MemoryEvent, modules: readonly PatternModule[]): string[] {
+    return modules.flatMap((m) => m.facts(event, this.internals.ownLog));
+  }
+
+  /**
+   * What the classifier reads in each question of a message, alone (with the message's facts); null when the
+   * wording shows no separate questions. Read before the message's own vector: the hasher names only the
+   * features of the vector it built last, and the explanation needs the message's.
+   */
+  private questionReadings(event: MemoryEvent, shape: IssueShape, facts: readonly string[]): PartReading[] | null {
+    if (shape.kind !== 'questions' || (isVenueEvent(event) && event.kind !== 'message')) return null;
+    return shape.parts.map((part) => {
+      const p = this.internals.classifier.predict(this.hasher.vector(part, facts));
+      return p.top < 0 ? { decision: UNKNOWN_DECISION, probability: 0 } : { decision: this.decisionOfLabel(p.classes[p.top]!), probability: p.probabilities[p.top]! };
+    });
   }
 
   private pattern(key: string, decision: string, variant: string | null = null): PatternRecord {
@@ -207,7 +223,10 @@ export class DecisionEngine {
   propose(event: MemoryEvent, now: Date): Proposal {
     const { classifier, index, calibrator, scorer, ownLog } = this.internals;
     const modules = this.handling(event);
-    const vector = this.vectorFor(event, modules);
+    const facts = this.factsOf(event, modules);
+    const shape = issueShape(event.text);
+    const readings = this.questionReadings(event, shape, facts);
+    const vector = this.hasher.vector(event.text, facts);
     let forcedBy: PatternModule | null = null;
     let forced: ForcedDecision | null = null;
     for (const m of modules) {
@@ -244,6 +263,10 @@ export class DecisionEngine {
       this.settings.novelty,
     );
     const flood = this.floodCheck(event, now);
+    // A connective says "second issue" by itself; separate questions do when one reads as another decision.
+    const multiIssue =
+      (shape.kind === 'connective' && (!isVenueEvent(event) || event.kind === 'message')) ||
+      (readings !== null && predicted !== null && isSecondIssue(predicted, readings, UNKNOWN_DECISION));
     const key = decision ?? UNKNOWN_DECISION;
     const pattern = this.pattern(key, key);
     const entry = decision === null ? undefined : catalogueEntry(decision);
@@ -267,7 +290,7 @@ export class DecisionEngine {
         unknownNearby: neighbours.some((n) => n.example.decision === UNKNOWN_DECISION),
         blockedBy,
         handoffRisk: forced !== null || decision === null ? 0 : handoffRisk(confidence, this.handoffShare(prediction, decision)),
-        multiIssue: (!isVenueEvent(event) || event.kind === 'message') && isMultiIssue(event.text),
+        multiIssue,
         killSwitched:
           decision !== null &&
           (this.killSwitches.actions.has(decision) || (location !== null && this.killSwitches.locations.has(location))),

@@ -76,6 +76,23 @@ describe('decision engine', () => {
     expect(b.tier).toBe(a.tier);
   });
 
+  it('holds two questions for two issues at the queue but not two questions about one issue', () => {
+    const engine = new DecisionEngine();
+    const i = teach(engine, 12);
+    // Both questions read as hours: one issue, asked twice, automated like a single question.
+    const one = engine.propose(ev(i, 'what are your opening hours? when do you open tomorrow?'), at(i));
+    expect(one.decision).toBe('hours');
+    expect(one.tier).toBe('auto');
+    // A food question tacked on: whichever issue is picked, the other would go unanswered.
+    const two = engine.propose(ev(i + 1, 'are you open at 3am? when do you open tomorrow? food policy?'), at(i + 1));
+    expect(two.decision).toBe('hours');
+    expect(two.confidence).toBeGreaterThanOrEqual(engine.settings.policy.thresholds.high);
+    expect(two.explanation.reasons).toContain('multi_issue');
+    expect(two.tier).toBe('queue');
+    // The explanation still names the message's own features, not the last question's alone.
+    expect(two.explanation.topFeatures.some((f) => f.includes('open'))).toBe(true);
+  });
+
   it('forks a variant when an operator modifies the parameters', () => {
     const engine = new DecisionEngine();
     const e = ev(0, 'trackman frozen');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { guardLog } from '../../src/decisionMemory/modules/venueMemory.js';
-import { isMultiIssue } from '../../src/decisionMemory/multiIssue.js';
+import { SECOND_ISSUE_PROBABILITY, isSecondIssue, issueShape } from '../../src/decisionMemory/multiIssue.js';
 import { DEFAULT_POLICY, decideTier, handoffRisk } from '../../src/decisionMemory/policy.js';
 import type { LoggedAction, VenueEvent } from '../../src/venue/types.js';
 
@@ -21,19 +21,44 @@ const message = (recentActions: readonly LoggedAction[]): VenueEvent => ({
 
 describe('multi-issue messages', () => {
   it('recognises a second issue tacked on with a connective', () => {
-    expect(isMultiIssue('The tv on the side says no signal. also how do we add time')).toBe(true);
-    expect(isMultiIssue('can we add another 30 min. btw does a gift card work everywhere')).toBe(true);
-    expect(isMultiIssue('trackman frozen in bay 3... plus how do we add time')).toBe(true);
-    expect(isMultiIssue('the tv on the side says no signal + what time do you open tomorrow')).toBe(true);
-    expect(isMultiIssue('our simulator froze and also out of paper towels')).toBe(true);
-    expect(isMultiIssue('is it open on sunday? can we bring food?')).toBe(true);
+    for (const text of [
+      'The tv on the side says no signal. also how do we add time',
+      'can we add another 30 min. btw does a gift card work everywhere',
+      'trackman frozen in bay 3... plus how do we add time',
+      'the tv on the side says no signal + what time do you open tomorrow',
+      'our simulator froze and also out of paper towels',
+    ]) {
+      expect(issueShape(text)).toEqual({ kind: 'connective' });
+    }
   });
 
-  it('leaves single issues alone, including "also" inside one clause', () => {
-    expect(isMultiIssue('Is a physical card also available')).toBe(false);
-    expect(isMultiIssue('trackman frozen in bay 3')).toBe(false);
-    expect(isMultiIssue('why was I charged twice??')).toBe(false);
-    expect(isMultiIssue('the plus side of the screen is dark')).toBe(false);
+  it('returns separate questions as parts for the classifier to read, not as a verdict', () => {
+    expect(issueShape('is it open on sunday? can we bring food?')).toEqual({ kind: 'questions', parts: ['is it open on sunday', 'can we bring food'] });
+    expect(issueShape('My transfer is stuck pending? How do we fix it?? thanks')).toEqual({
+      kind: 'questions',
+      parts: ['My transfer is stuck pending', 'How do we fix it'],
+    });
+  });
+
+  it('leaves single issues alone, including "also" inside one clause and repeated question marks', () => {
+    for (const text of ['Is a physical card also available', 'trackman frozen in bay 3', 'why was I charged twice??', 'the plus side of the screen is dark', '?? what ?']) {
+      expect(issueShape(text)).toEqual({ kind: 'single' });
+    }
+  });
+
+  it('counts a question as a second issue only when it confidently reads as another known decision', () => {
+    const p = SECOND_ISSUE_PROBABILITY;
+    expect(isSecondIssue('reply_faq_hours', [{ decision: 'reply_faq_hours', probability: 0.9 }, { decision: 'reply_faq_food', probability: p }], 'u')).toBe(true);
+    expect(isSecondIssue('pending_transfer', [{ decision: 'pending_transfer', probability: 0.9 }, { decision: 'u', probability: 0.99 }], 'u')).toBe(false);
+    expect(isSecondIssue('pending_transfer', [{ decision: 'transfer_fee', probability: p - 0.01 }], 'u')).toBe(false);
+    fc.assert(
+      fc.property(fc.array(fc.record({ decision: fc.constantFrom('a', 'b', 'u'), probability: fc.double({ min: 0, max: 1, noNaN: true }) })), (parts) => {
+        // Only a confident reading of another known decision makes a second issue; more parts never remove one.
+        const second = isSecondIssue('a', parts, 'u');
+        expect(second).toBe(parts.some((r) => r.decision === 'b' && r.probability >= p));
+        expect(isSecondIssue('a', [...parts, { decision: 'a', probability: 1 }], 'u')).toBe(second);
+      }),
+    );
   });
 
   it('caps a multi-issue proposal at the approval queue', () => {
