@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'flag.changed',
   'pattern.locked',
   'pattern.demoted',
+  'pattern.released',
   'data.exported',
   'security.event',
   'audit.checkpointed',

@@ -75,7 +75,7 @@ export interface Pattern {
   readonly decision: string;
   readonly variant: string;
   readonly state: string;
-  readonly hold: string | null;
+  readonly hold: 'none' | 'locked' | 'demoted';
   readonly reliability: number;
   readonly trackRecord: {
     readonly humanApproved: number;

@@ -1,7 +1,6 @@
 import type { DecisionEngine } from '../decisionMemory/engine.js';
-import type { OperatorHold } from '../decisionMemory/patterns.js';
 import type { DecisionStore, SequencedStep } from './ports.js';
-import { applyStep } from './rebuildEngine.js';
+import { applyHolds, applyStep } from './rebuildEngine.js';
 
 /**
  * Several instances share one database but each has its own in-memory engine. Every instance applies what it
@@ -72,7 +71,6 @@ export function createCatchUp(deps: CatchUpDeps): CatchUp {
   // Below the floor nothing is known by key: never read back that far (a restored engine's floor may be
   // above cursor - lookback when the snapshot was taken with a shorter lookback).
   const floor = deps.from.floor;
-  let holds = new Map<string, OperatorHold>();
   let running: Promise<number> | null = null;
 
   const prune = (): void => {
@@ -89,9 +87,7 @@ export function createCatchUp(deps: CatchUpDeps): CatchUp {
       applied.set(s.key, s.seq);
       cursor = Math.max(cursor, s.seq);
     }
-    const current = await deps.store.holds();
-    for (const [key, hold] of current) if (holds.get(key) !== hold) deps.engine.hold(key, hold);
-    holds = new Map(current);
+    applyHolds(deps.engine, await deps.store.holds());
     prune();
     return n;
   };

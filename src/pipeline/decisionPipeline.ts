@@ -1,6 +1,7 @@
 import type { AuditLog } from '../audit/auditLog.js';
 import { DEFAULT_ENGINE_SETTINGS, DecisionEngine, NO_KILL_SWITCHES } from '../decisionMemory/engine.js';
 import { venueModules } from '../decisionMemory/modules/venueModules.js';
+import { patternState } from '../decisionMemory/patterns.js';
 import type { Thresholds } from '../decisionMemory/policy.js';
 import type { Clock } from '../kernel/clock.js';
 import { type ExecutedStep, learnExecution } from './executionLearning.js';
@@ -110,7 +111,8 @@ export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promis
     },
     hold: createPatternHolds({ store, engine, audit, clock }),
     queue: (locations, limit) => store.queue(locations, limit),
-    patterns: () => store.patterns(),
+    // The state follows the stored hold, which an instance that has not caught up may not know yet.
+    patterns: async () => (await store.patterns()).map((p) => ({ ...p, state: patternState(p.record, engine.settings.patterns) })),
     metrics: async (locations) => shadowByLocation(await store.ledger(locations)),
   };
 }

@@ -173,7 +173,14 @@ export interface DecisionStore {
   queue(locations: readonly string[] | null, limit: number): Promise<QueueItem[]>;
   /** Records the answer, resolves the proposal and its ledger row; refuses a second answer. */
   recordDecision(d: OperatorDecisionRecord): Promise<RecordOutcome>;
+  /**
+   * Writes what the engine learned about patterns. The hold is the operators', not the engine's: an existing
+   * row keeps its hold (an instance that has not caught up with a lock must not write it back to none).
+   */
   savePatterns(patterns: readonly StoredPattern[]): Promise<void>;
+  /** The operators' hold on a saved pattern; false when no such pattern is saved. */
+  setHold(key: string, hold: OperatorHold): Promise<boolean>;
+  /** The saved patterns, each with the operators' current hold. */
   patterns(): Promise<StoredPattern[]>;
   holds(): Promise<ReadonlyMap<string, OperatorHold>>;
   ledger(locations: readonly string[] | null): Promise<LedgerRow[]>;

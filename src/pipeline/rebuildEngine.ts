@@ -17,12 +17,14 @@ export function rebuildEngine(engine: DecisionEngine, steps: readonly HistorySte
 }
 
 /**
- * The operators' current holds, as a rebuild ends: each stored lock or demotion applied, and (for an engine
- * restored from a snapshot) a hold the snapshot carries but the operators have since released taken off.
+ * Brings the engine's holds to the operators' stored ones (as a rebuild ends, and at every catch-up): each
+ * stored lock or demotion applied, and a hold the engine carries but the operators have since released (from a
+ * snapshot, or set through this instance and released through another) taken off. Only differences are applied.
  */
 export function applyHolds(engine: DecisionEngine, holds: ReadonlyMap<string, OperatorHold>): void {
-  for (const [key, hold] of holds) if (hold !== 'none') engine.hold(key, hold);
-  for (const p of engine.patterns()) if (p.hold !== 'none' && (holds.get(p.key) ?? 'none') === 'none') engine.hold(p.key, 'none');
+  const known = new Map(engine.patterns().map((p) => [p.key, p.hold]));
+  for (const [key, hold] of holds) if (hold !== 'none' && known.get(key) !== hold) engine.hold(key, hold);
+  for (const [key, hold] of known) if (hold !== 'none' && (holds.get(key) ?? 'none') === 'none') engine.hold(key, 'none');
 }
 
 /** Applies one stored step to the engine exactly as it was applied when it happened. */

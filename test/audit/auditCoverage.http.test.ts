@@ -25,6 +25,7 @@ const ISSUE_7_EVENTS = [
   'flag.changed',
   'pattern.locked',
   'pattern.demoted',
+  'pattern.released',
   'data.exported',
 ] as const;
 
@@ -150,7 +151,7 @@ describe.each(engines)('every audited event type is recorded by its real code pa
     expect(flag).toMatchObject([{ action: 'flag.changed', actor_type: 'operator', resource_type: 'feature_flag', resource_id: 'performanceGuard' }]);
   });
 
-  it('records decisions proposed, overridden, approved and vetoed, and patterns locked and demoted', async () => {
+  it('records decisions proposed, overridden, approved and vetoed, and patterns locked, demoted and released', async () => {
     const submit = async () => (await ok(inject({ method: 'POST', url: '/v1/events', headers: intake.headers, payload: TRACKMAN }), 202)).json().id as string;
     const answer = (id: string, body: Record<string, unknown>) => ok(inject({ method: 'POST', url: `/v1/events/${id}/decision`, headers: operator.headers, payload: body }), 201);
 
@@ -177,9 +178,10 @@ describe.each(engines)('every audited event type is recorded by its real code pa
     const vetoed = await step('operator vetoes', () => answer(third, { kind: 'veto', reason: 'customer already left' }));
     expect(vetoed[0]).toMatchObject({ action: 'decision.vetoed', actor_type: 'operator', resource_id: third });
 
-    const hold = (key: string, kind: 'lock' | 'demote') => ok(inject({ method: 'POST', url: `/v1/patterns/${key}/${kind}`, headers: supervisor.headers, payload: { reason: 'firmware week' } }), 200);
+    const hold = (key: string, kind: 'lock' | 'demote' | 'release') => ok(inject({ method: 'POST', url: `/v1/patterns/${key}/${kind}`, headers: supervisor.headers, payload: { reason: 'firmware week' } }), 200);
     expect(await step('lock a pattern', () => hold('reset_trackman', 'lock'))).toMatchObject([{ action: 'pattern.locked', actor_type: 'operator', actor_id: supervisor.operatorId }]);
     expect(await step('demote a pattern', () => hold('reset_trackman', 'demote'))).toMatchObject([{ action: 'pattern.demoted', actor_type: 'operator' }]);
+    expect(await step('release a pattern', () => hold('reset_trackman', 'release'))).toMatchObject([{ action: 'pattern.released', actor_type: 'operator' }]);
   });
 
   it('records data exports, and security events on keys', async () => {

@@ -92,4 +92,32 @@ describe.runIf(pg !== undefined)('cross-instance learning catch-up on one Postgr
     const id = await submit(b, 'trackman frozen in bay 3');
     expect(await proposalOf(b, id)).toMatchObject({ decision: 'reset_trackman', tier: 'human' });
   });
+
+  it('a lock survives an instance that learns before it catches up, and a release reaches the other instance', async () => {
+    const holdOn = (rt: Runtime) => rt.decisions.engine.patterns().find((p) => p.key === 'reset_trackman')!.hold;
+    const hold = async (kind: 'lock' | 'release') =>
+      (await a.app.inject({ method: 'POST', url: `/v1/patterns/reset_trackman/${kind}`, headers: operator.headers, payload: {} })).json() as { hold: string };
+    const stored = async () =>
+      ((await a.app.inject({ method: 'GET', url: '/v1/patterns', headers: operator.headers })).json() as { patterns: { key: string; hold: string; state: string }[] }).patterns.find(
+        (p) => p.key === 'reset_trackman',
+      );
+
+    // Released through A: B's engine lets go at its next catch-up.
+    expect(await hold('release')).toEqual({ key: 'reset_trackman', hold: 'none' });
+    expect(holdOn(b)).toBe('locked');
+    await b.decisions.catchUp.run();
+    expect(holdOn(b)).toBe('none');
+
+    // Locked through A while B, not caught up, learns the same pattern from an operator and saves it.
+    expect(await hold('lock')).toEqual({ key: 'reset_trackman', hold: 'locked' });
+    a.clock.advance(61 * 60_000);
+    const id = await submit(b, 'trackman frozen in bay 4');
+    expect(holdOn(b)).toBe('none');
+    await decide(b, id, 'reset_trackman', 4);
+    await b.executor.settled();
+    // The stored lock is still the operators': B's learning did not write it back.
+    expect(await stored()).toMatchObject({ hold: 'locked', state: 'locked' });
+    await b.decisions.catchUp.run();
+    expect(holdOn(b)).toBe('locked');
+  });
 });

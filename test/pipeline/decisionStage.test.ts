@@ -164,6 +164,24 @@ for (const engine of engines) {
       expect(actions).toContain('pattern.demoted');
     });
 
+    it('lets supervisors release a hold (audited once) so the pattern\'s own record decides again', async () => {
+      expectProblem(await rt.app.inject({ method: 'POST', url: '/v1/patterns/reset_trackman~bay/release', headers: operator.headers, payload: {} }), 403);
+      expectProblem(await rt.app.inject({ method: 'POST', url: '/v1/patterns/no_such_thing/release', headers: supervisor.headers, payload: {} }), 404);
+      const released = await rt.app.inject({ method: 'POST', url: '/v1/patterns/reset_trackman~bay/release', headers: supervisor.headers, payload: { reason: 'wrong pattern' } });
+      expect(released.json()).toEqual({ key: 'reset_trackman~bay', hold: 'none' });
+      // Releasing what has no hold changes nothing and records nothing.
+      const again = await rt.app.inject({ method: 'POST', url: '/v1/patterns/reset_trackman~bay/release', headers: supervisor.headers, payload: {} });
+      expect(again.json()).toEqual({ key: 'reset_trackman~bay', hold: 'none' });
+      expect((await auditActions(rt)).filter((a) => a === 'pattern.released')).toHaveLength(1);
+      const view = (await rt.app.inject({ method: 'GET', url: '/v1/patterns', headers: operator.headers })).json() as { patterns: { key: string; state: string; hold: string }[] };
+      const variant = view.patterns.find((p) => p.key === 'reset_trackman~bay')!;
+      expect(variant.hold).toBe('none');
+      expect(['learning', 'suggested', 'auto']).toContain(variant.state);
+      expect(rt.decisions.engine.patterns().find((p) => p.key === 'reset_trackman~bay')!.hold).toBe('none');
+      // The lock on the pattern itself is untouched.
+      expect(view.patterns.find((p) => p.key === 'reset_trackman')).toMatchObject({ hold: 'locked', state: 'locked' });
+    });
+
     it('keeps what it learned across a restart: the engine is rebuilt from the stored decisions', async () => {
       // Operator-approved resets run in shadow mode too: let them finish (their outcomes are part of the history),
       // and come back an hour later so the reset guard does not turn the next repeat into an escalation.
@@ -258,7 +276,7 @@ for (const engine of engines) {
 
     it('wrote every decision.* audit action through its real path; in shadow mode only what operators decided was executed', async () => {
       const actions = new Set((await auditActions(rt)).filter((a) => a.startsWith('decision.') || a.startsWith('pattern.')));
-      expect([...actions].sort()).toEqual(['decision.approved', 'decision.executed', 'decision.overridden', 'decision.proposed', 'decision.vetoed', 'pattern.demoted', 'pattern.locked']);
+      expect([...actions].sort()).toEqual(['decision.approved', 'decision.executed', 'decision.overridden', 'decision.proposed', 'decision.vetoed', 'pattern.demoted', 'pattern.locked', 'pattern.released']);
       const origins = await sql<{ origin: string }>`select distinct origin from executions`.execute(rt.database.db);
       // Operators approved and decided resets above; nothing ran automatically or by a suggestion's silence.
       expect(origins.rows.length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { type DecisionMetrics, type Pattern, pct, when } from '../types.js';
 function PatternRow(props: { pattern: Pattern; canHold: boolean; onChanged: () => void }) {
   const p = props.pattern;
   const [error, setError] = useState<string | null>(null);
-  const hold = async (kind: 'lock' | 'demote') => {
+  const hold = async (kind: 'lock' | 'demote' | 'release') => {
     setError(null);
     try {
       await api('POST', `/v1/patterns/${encodeURIComponent(p.key)}/${kind}`, {});
@@ -23,7 +23,7 @@ function PatternRow(props: { pattern: Pattern; canHold: boolean; onChanged: () =
     <li class="card pattern">
       <h2>
         {humanize(p.decision)} <span class={`state state-${p.state}`}>{p.state}</span>
-        {p.hold && <span class="state state-held">{p.hold}</span>}
+        {p.hold !== 'none' && <span class="state state-held">{p.hold}</span>}
       </h2>
       <p class="muted">
         <code>{p.key}</code> · updated {when(p.updatedAt)}
@@ -49,6 +49,9 @@ function PatternRow(props: { pattern: Pattern; canHold: boolean; onChanged: () =
           </button>
           <button type="button" onClick={() => hold('demote')} disabled={p.hold === 'demoted'}>
             Demote
+          </button>
+          <button type="button" onClick={() => hold('release')} disabled={p.hold === 'none'}>
+            Release
           </button>
         </div>
       )}

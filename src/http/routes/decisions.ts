@@ -163,7 +163,12 @@ export function decisionRoutes(deps: { pipeline: DecisionPipeline; executions?: 
       async () => ({ patterns: (await deps.pipeline.patterns()).map(patternView) }),
     );
 
-    for (const kind of ['lock', 'demote'] as const) {
+    const HOLD_SUMMARY = {
+      lock: 'Lock a pattern: never automate it',
+      demote: 'Demote a pattern: at most the approval queue',
+      release: 'Release a lock or demotion: the pattern\'s own record decides again',
+    } as const;
+    for (const kind of ['lock', 'demote', 'release'] as const) {
       app.post(
         `/v1/patterns/:key/${kind}`,
         {
@@ -171,7 +176,7 @@ export function decisionRoutes(deps: { pipeline: DecisionPipeline; executions?: 
           config: { auth: { operator: 'supervisor' } },
           schema: {
             tags: ['decisions'],
-            summary: kind === 'lock' ? 'Lock a pattern: never automate it' : 'Demote a pattern: at most the approval queue',
+            summary: HOLD_SUMMARY[kind],
             params: PatternParams,
             querystring: NoQuery,
             body: HoldBody,

@@ -4,7 +4,7 @@ import type { ConfidencePoint, DecisionStore, StoredPattern } from '../../pipeli
 import type { DB } from '../schema.js';
 
 /** The remembered decisions' persisted view: track record, derived state, holds, confidence history. */
-export function patterns(db: Kysely<DB>): Pick<DecisionStore, 'savePatterns' | 'patterns' | 'holds'> {
+export function patterns(db: Kysely<DB>): Pick<DecisionStore, 'savePatterns' | 'setHold' | 'patterns' | 'holds'> {
   return {
     async savePatterns(patterns) {
       for (const p of patterns) {
@@ -22,15 +22,21 @@ export function patterns(db: Kysely<DB>): Pick<DecisionStore, 'savePatterns' | '
         await db
           .insertInto('decision_patterns')
           .values(row)
-          .onConflict((oc) => oc.column('key').doUpdateSet({ state: row.state, hold: row.hold, reliability: row.reliability, track: row.track, confidence_history: row.confidence_history, updated_at: row.updated_at }))
+          // No `hold` here: holds are written by setHold alone (see the port).
+          .onConflict((oc) => oc.column('key').doUpdateSet({ state: row.state, reliability: row.reliability, track: row.track, confidence_history: row.confidence_history, updated_at: row.updated_at }))
           .execute();
       }
+    },
+    async setHold(key, hold) {
+      const res = await db.updateTable('decision_patterns').set({ hold }).where('key', '=', key).executeTakeFirst();
+      return res.numUpdatedRows > 0n;
     },
     async patterns() {
       const rows = await db.selectFrom('decision_patterns').selectAll().orderBy('key').execute();
       return rows.map(
         (r): StoredPattern => ({
-          record: r.track as PatternRecord,
+          // The track was written by the engine; the hold column is the operators' word.
+          record: { ...(r.track as PatternRecord), hold: r.hold as OperatorHold },
           state: r.state as PatternState,
           reliability: r.reliability,
           history: r.confidence_history as ConfidencePoint[],
