@@ -44,6 +44,7 @@ import { type OperatorService, createOperatorService } from './identity/operator
 import { redisRevocationBus } from './identity/redisBus.js';
 import { type RevocationBus, localRevocationBus } from './identity/revocationBus.js';
 import { type Scheduler, createScheduler } from './jobs/scheduler.js';
+import { refreshPlannerStatistics } from './store/maintenance/plannerStatistics.js';
 import { type Outbox, type Sink, createOutbox, logSink, slackSink, webhookSink } from './notifications/outbox.js';
 import { parsePeppers } from './security/apiKeys/hash.js';
 import { createLimiterFactory } from './security/limiters.js';
@@ -479,6 +480,8 @@ async function assembleRuntime(
       { name: 'executions.run-due', everyMs: 1_000, run: () => runner.runDue() },
       { name: 'tickets.sla', everyMs: 30_000, run: () => ticketDesk.checkSla() },
       // Past the signature tolerance (5 min) a replay is stale anyway: a day of receipts is plenty.
+      // The embedded database has no autovacuum: keep its planner's statistics current (PostgreSQL: a no-op).
+      { name: 'database.analyze', everyMs: 3_600_000, run: () => refreshPlannerStatistics(database) },
       { name: 'webhooks.prune-receipts', everyMs: 3_600_000, run: () => openPhoneReceipts.prune(new Date(clock.now().getTime() - 24 * 3_600_000)) },
     ],
     logger,
