@@ -16,7 +16,7 @@ function humanLines(path: string, r: ReplayReport): string[] {
     `replay ${path} (${r.n} events, operator ${r.operator}${r.warm_n > 0 ? `, warm ${r.warm_n}` : ''})`,
     `  automation      ${pct(r.automation_rate)} (${r.executed} executed, ${r.wrong} wrong = ${pct(r.wrong_automation_rate)})`,
     `  unknowns        ${r.unknown_executed}/${r.unknown_n} executed = ${pct(r.unknown_executed_rate)}`,
-    `  interventions   ${r.interventions} (saved ${pct(r.interventions_saved_rate)})`,
+    `  interventions   ${r.interventions} (saved ${pct(r.interventions_saved_rate)}; last half ${pct(r.halves[1]?.interventions_saved_rate ?? 0)})`,
     `  precision       ${pct(r.proposal_precision)} of ${r.proposals} proposals; repeat top-1 ${pct(r.repeat_top1)}, time saved ${pct(r.repeat_time_saved)}`,
     `  calibration     ECE ${r.ece.toFixed(4)}`,
     `  quarters        ${r.quarters.map((q) => `${pct(q.automation_rate)}/${pct(q.wrong_automation_rate)}`).join('  ')}`,

@@ -47,6 +47,10 @@ describe('clubos replay', () => {
     const { out } = await run([fixture('venue.head300.jsonl')]);
     expect(out[0]).toContain('replay');
     expect(out.some((l) => l.includes('safety violations'))).toBe(true);
+    // The venue target is over the last half of the stream: printed beside the whole-stream figure.
+    const json = JSON.parse((await run([fixture('venue.head300.jsonl'), '--json'])).out[0]!);
+    const lastHalf = `last half ${(json.halves[1].interventions_saved_rate * 100).toFixed(1)} %`;
+    expect(out.find((l) => l.trimStart().startsWith('interventions'))).toContain(lastHalf);
     expect((await run([fixture('venue.head300.jsonl'), '--operator', 'sleepy'])).code).toBe(2);
   });
 });
