@@ -289,13 +289,15 @@ export function createKeyManager(deps: KeyManagerDeps) {
       return n;
     },
 
-    /** Scheduled task: revoke predecessors whose grace window ended. */
+    /**
+     * Scheduled task: revoke predecessors whose grace window ended. Each key's revocation and its `key.revoked` entry
+     * commit in one transaction, so a crash between them loses neither: the rerun finds the key still unrevoked.
+     */
     async endGrace(): Promise<number> {
-      const ended = await keys.endGraceWindows(clock.now());
-      for (const k of ended) {
-        await changed(k);
-        await audit.record({ action: 'key.revoked', actor: SYSTEM, resource: { type: 'api_key', id: k.id }, body: { reason: 'grace_ended', successorId: k.successorId } });
-      }
+      const ended = await keys.endGraceWindows(clock.now(), (k) =>
+        audit.prepared({ action: 'key.revoked', actor: SYSTEM, resource: { type: 'api_key', id: k.id }, body: { reason: 'grace_ended', successorId: k.successorId } }),
+      );
+      for (const k of ended) await changed(k);
       return ended.length;
     },
 
