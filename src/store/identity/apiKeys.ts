@@ -1,9 +1,11 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { PreparedEntry } from '../../audit/ports.js';
+import type { PreparedNotification } from '../../notifications/outbox.js';
 import type { ApiKeyRecord, KeyState } from '../../security/apiKeys/key.js';
 import type { ApiKeysTable, DB } from '../schema.js';
 import { endGraceWindows } from './endGraceWindows.js';
 import { keyRecordOf, keyRowOf } from './keyRows.js';
+import { markReminder, sendReminder } from './reminders.js';
 
 export interface UsageRow {
   readonly keyId: string;
@@ -23,16 +25,6 @@ export interface ClientRow {
 }
 
 export function apiKeyStore(db: Kysely<DB>) {
-  const markReminder = async (id: string, days: number): Promise<boolean> => {
-    const res = await db
-      .updateTable('api_keys')
-      .set({ reminders_sent: sql`array_append(reminders_sent, ${days}::int)` })
-      .where('id', '=', id)
-      .where(sql<boolean>`not (${days}::int = any(reminders_sent))`)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
-  };
-
   return {
     async insert(k: ApiKeyRecord, tx: Kysely<DB> | Transaction<DB> = db): Promise<void> {
       await tx.insertInto('api_keys').values(keyRowOf(k)).execute();
@@ -118,10 +110,10 @@ export function apiKeyStore(db: Kysely<DB>) {
       const r = await q.returningAll().executeTakeFirst();
       return r ? keyRecordOf(r) : null;
     },
-    /** Atomically marks reminder `days` as sent; false if another instance sent it. */
-    markReminder,
+    /** Marks reminder `days` as sent and queues its notification in one transaction; false if it was sent (`reminders.ts`). */
+    sendReminder: (id: string, days: number, notification: PreparedNotification) => sendReminder(db, id, days, notification),
     /** Marks the key's `key.expired` entry as recorded (`EXPIRY_RECORDED` in `reminders_sent`); false if it was. */
-    markExpiryRecorded: (id: string): Promise<boolean> => markReminder(id, EXPIRY_RECORDED),
+    markExpiryRecorded: (id: string): Promise<boolean> => markReminder(db, id, EXPIRY_RECORDED),
     async remindersSent(id: string): Promise<number[]> {
       const r = await db.selectFrom('api_keys').select('reminders_sent').where('id', '=', id).executeTakeFirst();
       return r?.reminders_sent ?? [];
