@@ -57,7 +57,7 @@ describe('source guards', () => {
     expect(appenders).toEqual(['src/audit/auditLog.ts']);
     // Or, sealed by AuditLog.prepared, inside the transaction of the claim it records: only those claims append so.
     const inClaims = files.filter((f) => /\bappendInTransaction\(/.test(f.text) && f.path !== 'src/store/audit/auditStore.ts').map((f) => f.path);
-    expect(inClaims.sort()).toEqual(['src/store/identity/endGraceWindows.ts']);
+    expect(inClaims.sort()).toEqual(['src/store/identity/endGraceWindows.ts', 'src/store/venue/markBreached.ts']);
     // Everything else goes through runtime.audit.record (AuditLog.record).
     const recorders = files.filter((f) => /\baudit\.record\(\{/.test(f.text)).map((f) => f.path);
     expect(recorders.length).toBeGreaterThan(5);
