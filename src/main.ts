@@ -365,7 +365,7 @@ async function assembleRuntime(
   const locations = locationStore(database.db);
   const templates = templateStore(database.db, { bookingUrl: config.venue.bookingUrl });
   const tickets = ticketStore(database.db, randomUUID);
-  const ticketDesk = createTicketDesk({ tickets, audit, feed, notify: (n) => outbox.notify(n), clock });
+  const ticketDesk = createTicketDesk({ tickets, audit, feed, outbox, clock });
   const openPhoneReceipts = webhookReceipts(database.db, 'openphone');
   const venueTimeouts = async () => {
     const timedOut = await threads.timeOutInactive(clock.now());

@@ -12,7 +12,7 @@ import { entriesCsv } from './csv.js';
 import { type Actor, type AuditAction, type AuditBody, type AuditEntry, type ChainHead, type ResourceRef, sealEntry } from './entry.js';
 import { createMerkleAccumulator, inclusionProof } from './merkle.js';
 import type { Minimizer } from './minimize.js';
-import type { AuditStore } from './ports.js';
+import type { AuditStore, PreparedEntry } from './ports.js';
 import { type ComplianceReport, complianceReportCsv, buildComplianceReport, type ReportPeriod } from './report.js';
 import { DEFAULT_RETENTION_DAYS, planRetention, type RetentionPlan } from './retention.js';
 import { type VerifyFailed, type VerifyResult, verifyChain } from './verify.js';
@@ -71,6 +71,12 @@ export interface AuditLog {
    * its rerun neither loses nor repeats the entry. Null when it was there already.
    */
   recordOnce<A extends AuditAction>(input: AuditInput<A> & { readonly resource: ResourceRef }): Promise<AuditEntry<A> | null>;
+  /**
+   * The entry, minimised and checked now, for a store to append inside the transaction that makes the change it
+   * records: a task that claims a row and audits it then commits both or neither, so a crash in between loses
+   * nothing and its rerun finds the row unclaimed.
+   */
+  prepared<A extends AuditAction>(input: AuditInput<A>): PreparedEntry<A>;
   checkpoint(): Promise<CheckpointOutcome>;
   verify(): Promise<VerificationStatus>;
   applyRetention(): Promise<RetentionOutcome>;
@@ -114,7 +120,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const retentionDays = deps.retentionDays ?? DEFAULT_RETENTION_DAYS;
 
   /** The entry's builder, run under the store's write lock; the body is minimised and checked before the lock. */
-  const sealer = <A extends AuditAction>(input: AuditInput<A>) => {
+  const sealer = <A extends AuditAction>(input: AuditInput<A>): PreparedEntry<A> => {
     const body = minimizer.minimize(input.body) as AuditBody<A>;
     canonicalJson(body); // refuse a non-JSON body here, before the write lock is taken
     return (head: ChainHead): AuditEntry<A> =>
@@ -232,6 +238,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   return {
     record,
     recordOnce: async (input) => store.appendOnce({ action: input.action, resource: input.resource }, sealer(input)),
+    prepared: sealer,
     checkpoint,
     verify,
     applyRetention,

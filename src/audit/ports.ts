@@ -3,6 +3,13 @@ import type { AuditAction, AuditEntry, ChainHead, ResourceRef } from './entry.js
 import type { Segment } from './retention.js';
 
 /**
+ * An entry sealed on the head it is appended to, under the write lock: what `AuditLog.prepared` hands a store that
+ * appends it inside the transaction making the change it records (`store/audit/auditStore.ts`:
+ * `appendInTransaction`), so the change and its entry commit together or not at all.
+ */
+export type PreparedEntry<A extends AuditAction = AuditAction> = (head: ChainHead) => AuditEntry<A>;
+
+/**
  * The audit log's durable state, implemented in SQL by `store/`. The table is insert-only for the
  * application role; only `deleteSegment` removes rows, and only whole pruned segments.
  *

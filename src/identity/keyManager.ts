@@ -289,13 +289,15 @@ export function createKeyManager(deps: KeyManagerDeps) {
       return n;
     },
 
-    /** Scheduled task: revoke predecessors whose grace window ended. */
+    /**
+     * Scheduled task: revoke predecessors whose grace window ended. Each key's revocation and its `key.revoked` entry
+     * commit in one transaction, so a crash between them loses neither: the rerun finds the key still unrevoked.
+     */
     async endGrace(): Promise<number> {
-      const ended = await keys.endGraceWindows(clock.now());
-      for (const k of ended) {
-        await changed(k);
-        await audit.record({ action: 'key.revoked', actor: SYSTEM, resource: { type: 'api_key', id: k.id }, body: { reason: 'grace_ended', successorId: k.successorId } });
-      }
+      const ended = await keys.endGraceWindows(clock.now(), (k) =>
+        audit.prepared({ action: 'key.revoked', actor: SYSTEM, resource: { type: 'api_key', id: k.id }, body: { reason: 'grace_ended', successorId: k.successorId } }),
+      );
+      for (const k of ended) await changed(k);
       return ended.length;
     },
 
@@ -321,21 +323,23 @@ export function createKeyManager(deps: KeyManagerDeps) {
       return recorded;
     },
 
-    /** Scheduled task: expiry reminders at 14, 7 and 1 days. */
+    /**
+     * Scheduled task: expiry reminders at 14, 7 and 1 days. A reminder's mark and its notification commit in one
+     * transaction, so each is sent once across instances and a crash between them loses neither.
+     */
     async remind(): Promise<number> {
       const now = clock.now();
       let sent = 0;
       for (const key of await keys.expiringBefore(new Date(now.getTime() + 14 * DAY_MS), now)) {
         for (const days of dueReminders(key.expiresAt!, now, await keys.remindersSent(key.id))) {
-          if (!(await keys.markReminder(key.id, days))) continue;
-          await outbox.notify({
+          const reminder = outbox.prepared({
             topic: 'key.expiring',
             severity: days === 1 ? 'warning' : 'info',
             subject: `API key "${key.name}" expires in ${days} day${days === 1 ? '' : 's'}`,
             body: { keyId: key.id, prefix: key.displayPrefix, expiresAt: key.expiresAt!.toISOString() },
             recipientId: key.ownerId,
           });
-          sent++;
+          if (await keys.sendReminder(key.id, days, reminder)) sent++;
         }
       }
       return sent;

@@ -17,6 +17,16 @@ export interface Notification {
   readonly recipientId?: string | null;
 }
 
+/**
+ * A notification with the sinks it goes to and when it was raised, for a store to write inside the transaction that
+ * makes the change it reports (a claimed reminder, a marked breach): the change and its notification commit together.
+ */
+export interface PreparedNotification {
+  readonly notification: Notification;
+  readonly sinks: readonly string[];
+  readonly at: Date;
+}
+
 export interface DueDelivery {
   readonly notificationId: number;
   readonly sink: string;
@@ -104,6 +114,8 @@ export class SinkError extends Error {
 
 export interface Outbox {
   notify(n: Notification): Promise<number>;
+  /** `n` addressed to every configured sink, for a store to queue in its own transaction (see PreparedNotification). */
+  prepared(n: Notification): PreparedNotification;
   /** Delivers what is due; returns how many were delivered and failed. */
   deliverDue(limit?: number): Promise<{ delivered: number; failed: number }>;
 }
@@ -112,6 +124,7 @@ export function createOutbox(deps: { store: OutboxStore; sinks: readonly Sink[];
   const byName = new Map(deps.sinks.map((s) => [s.name, s]));
   return {
     notify: (n) => deps.store.enqueue(n, [...byName.keys()], deps.clock.now()),
+    prepared: (n) => ({ notification: n, sinks: [...byName.keys()], at: deps.clock.now() }),
     async deliverDue(limit = 20) {
       const now = deps.clock.now();
       const due = await deps.store.claimDue(now, limit, 60_000);

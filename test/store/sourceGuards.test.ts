@@ -51,10 +51,13 @@ describe('source guards', () => {
 
   it('lets nothing but the AuditLog’s own store write compliance_log', () => {
     const writers = files.filter((f) => AUDIT_WRITE.some((re) => re.test(f.text))).map((f) => f.path);
-    // The audit store's insert is the one write; it is reached only through AuditStore.append.
+    // The audit store's insert is the one write; it is reached through AuditStore.append…
     expect(writers).toEqual(['src/store/audit/auditStore.ts']);
     const appenders = files.filter((f) => /\bstore\.append\(/.test(f.text)).map((f) => f.path);
     expect(appenders).toEqual(['src/audit/auditLog.ts']);
+    // Or, sealed by AuditLog.prepared, inside the transaction of the claim it records: only those claims append so.
+    const inClaims = files.filter((f) => /\bappendInTransaction\(/.test(f.text) && f.path !== 'src/store/audit/auditStore.ts').map((f) => f.path);
+    expect(inClaims.sort()).toEqual(['src/store/identity/endGraceWindows.ts', 'src/store/venue/markBreached.ts']);
     // Everything else goes through runtime.audit.record (AuditLog.record).
     const recorders = files.filter((f) => /\baudit\.record\(\{/.test(f.text)).map((f) => f.path);
     expect(recorders.length).toBeGreaterThan(5);

@@ -1,8 +1,10 @@
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { SignedCheckpoint } from '../../audit/checkpoint.js';
-import type { AuditEntry, ChainHead } from '../../audit/entry.js';
+import type { AuditAction, AuditEntry, ChainHead } from '../../audit/entry.js';
 import { GENESIS_HEAD } from '../../audit/entry.js';
-import type { AuditStore } from '../../audit/ports.js';
+import type { AuditStore, PreparedEntry } from '../../audit/ports.js';
 import type { Database, SqlRunner } from '../database.js';
+import type { DB } from '../schema.js';
 
 /** Any constant: every instance appending to the chain takes this lock, so the chain can never fork. */
 const AUDIT_LOCK = 725_100_002;
@@ -78,6 +80,28 @@ async function headOf(r: SqlRunner): Promise<ChainHead> {
  * PostgreSQL is shared by instances and always reads the head under the advisory lock.
  */
 const knownHeads = new WeakMap<object, ChainHead>();
+
+/**
+ * Appends an entry inside the caller's transaction, next to the change it records, so both commit or neither does
+ * (a task that claims a row and audits it cannot crash in between). The audit write lock is taken here and held to
+ * the caller's commit, so the chain never forks; take it after the rows the caller claims, never before a wait on
+ * them (claim with `skip locked`). `db` is the Kysely instance the transaction was opened on: PGlite's known head is
+ * kept per instance and forgotten here, because this transaction may still roll back.
+ */
+export async function appendInTransaction<A extends AuditAction>(db: Kysely<DB>, tx: Transaction<DB>, build: PreparedEntry<A>): Promise<AuditEntry<A>> {
+  knownHeads.delete(db);
+  const r: SqlRunner = {
+    exec: async (text) => {
+      await tx.executeQuery(CompiledQuery.raw(text));
+    },
+    query: async <R>(text: string, params: readonly unknown[] = []) => (await tx.executeQuery<R>(CompiledQuery.raw(text, [...params]))).rows as R[],
+  };
+  // Both engines: PGlite's single connection is already this transaction's, and the lock costs nothing there.
+  await r.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+  const entry = build(await headOf(r));
+  await r.query(INSERT_ENTRY, entryRowValues(entry));
+  return entry;
+}
 
 export function createAuditStore(database: Database): AuditStore {
   /** Inside the write lock: seal the entry on the head and insert it. */

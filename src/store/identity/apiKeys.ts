@@ -1,71 +1,11 @@
 import { type Kysely, type Transaction, sql } from 'kysely';
-import type { ApiKeyRecord, KeyState, RevokeReason } from '../../security/apiKeys/key.js';
-import type { Scope } from '../../security/apiKeys/scopes.js';
+import type { PreparedEntry } from '../../audit/ports.js';
+import type { PreparedNotification } from '../../notifications/outbox.js';
+import type { ApiKeyRecord, KeyState } from '../../security/apiKeys/key.js';
 import type { ApiKeysTable, DB } from '../schema.js';
-
-const toRecord = (r: ApiKeysTable): ApiKeyRecord => ({
-  id: r.id,
-  familyId: r.family_id,
-  generation: r.generation,
-  name: r.name,
-  ownerId: r.owner_id,
-  env: r.env as ApiKeyRecord['env'],
-  displayPrefix: r.display_prefix,
-  hash: r.hash,
-  pepperVersion: r.pepper_version,
-  scopes: r.scopes as Scope[],
-  cidrs: r.cidrs,
-  locations: r.locations,
-  rateLimit: r.rate_limit_points !== null && r.rate_limit_window_ms !== null ? { points: r.rate_limit_points, windowMs: r.rate_limit_window_ms } : null,
-  state: r.state as KeyState,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  rotateAt: r.rotate_at,
-  graceEndsAt: r.grace_ends_at,
-  successorId: r.successor_id,
-  revokedAt: r.revoked_at,
-  revokedReason: r.revoked_reason as RevokeReason | null,
-  suspendedAt: r.suspended_at,
-  suspendedReason: r.suspended_reason,
-  riskScore: r.risk_score,
-  riskAt: r.risk_at,
-  limitMultiplier: r.limit_multiplier,
-  lastUsedAt: r.last_used_at,
-  lastUsedIp: r.last_used_ip,
-});
-
-const toRow = (k: ApiKeyRecord): ApiKeysTable => ({
-  id: k.id,
-  family_id: k.familyId,
-  generation: k.generation,
-  name: k.name,
-  owner_id: k.ownerId,
-  env: k.env,
-  display_prefix: k.displayPrefix,
-  hash: k.hash,
-  pepper_version: k.pepperVersion,
-  scopes: [...k.scopes],
-  cidrs: [...k.cidrs],
-  locations: k.locations === null ? null : [...k.locations],
-  rate_limit_points: k.rateLimit?.points ?? null,
-  rate_limit_window_ms: k.rateLimit?.windowMs ?? null,
-  state: k.state,
-  created_at: k.createdAt,
-  expires_at: k.expiresAt,
-  rotate_at: k.rotateAt,
-  grace_ends_at: k.graceEndsAt,
-  successor_id: k.successorId,
-  revoked_at: k.revokedAt,
-  revoked_reason: k.revokedReason,
-  suspended_at: k.suspendedAt,
-  suspended_reason: k.suspendedReason,
-  risk_score: k.riskScore,
-  risk_at: k.riskAt,
-  limit_multiplier: k.limitMultiplier,
-  last_used_at: k.lastUsedAt,
-  last_used_ip: k.lastUsedIp,
-  reminders_sent: [],
-});
+import { endGraceWindows } from './endGraceWindows.js';
+import { keyRecordOf, keyRowOf } from './keyRows.js';
+import { markReminder, sendReminder } from './reminders.js';
 
 export interface UsageRow {
   readonly keyId: string;
@@ -85,31 +25,21 @@ export interface ClientRow {
 }
 
 export function apiKeyStore(db: Kysely<DB>) {
-  const markReminder = async (id: string, days: number): Promise<boolean> => {
-    const res = await db
-      .updateTable('api_keys')
-      .set({ reminders_sent: sql`array_append(reminders_sent, ${days}::int)` })
-      .where('id', '=', id)
-      .where(sql<boolean>`not (${days}::int = any(reminders_sent))`)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
-  };
-
   return {
     async insert(k: ApiKeyRecord, tx: Kysely<DB> | Transaction<DB> = db): Promise<void> {
-      await tx.insertInto('api_keys').values(toRow(k)).execute();
+      await tx.insertInto('api_keys').values(keyRowOf(k)).execute();
     },
     async byHashes(hashes: readonly string[]): Promise<ApiKeyRecord | null> {
       if (hashes.length === 0) return null;
       const r = await db.selectFrom('api_keys').selectAll().where('hash', 'in', [...hashes]).executeTakeFirst();
-      return r ? toRecord(r) : null;
+      return r ? keyRecordOf(r) : null;
     },
     async byId(id: string): Promise<ApiKeyRecord | null> {
       const r = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
-      return r ? toRecord(r) : null;
+      return r ? keyRecordOf(r) : null;
     },
     async list(): Promise<ApiKeyRecord[]> {
-      return (await db.selectFrom('api_keys').selectAll().orderBy('created_at', 'desc').execute()).map(toRecord);
+      return (await db.selectFrom('api_keys').selectAll().orderBy('created_at', 'desc').execute()).map(keyRecordOf);
     },
     /**
      * Issues `successor` for `predecessorId` exactly once: the predecessor row is claimed by setting its successor
@@ -121,7 +51,7 @@ export function apiKeyStore(db: Kysely<DB>) {
         // rather than fail on the (family, generation) uniqueness.
         const inserted = await tx
           .insertInto('api_keys')
-          .values(toRow(successor))
+          .values(keyRowOf(successor))
           .onConflict((oc) => oc.columns(['family_id', 'generation']).doNothing())
           .returning('id')
           .executeTakeFirst();
@@ -155,26 +85,10 @@ export function apiKeyStore(db: Kysely<DB>) {
         .orderBy('rotate_at')
         .limit(limit)
         .execute();
-      return rows.map(toRecord);
+      return rows.map(keyRecordOf);
     },
-    /** Revokes every predecessor whose grace window ended; returns the keys revoked (once each, across instances). */
-    async endGraceWindows(now: Date): Promise<ApiKeyRecord[]> {
-      const rows = await db
-        .updateTable('api_keys')
-        .set({ state: 'revoked', revoked_reason: 'grace_ended', revoked_at: now })
-        .where('state', '<>', 'revoked')
-        .where('grace_ends_at', '<=', now)
-        .returningAll()
-        .execute();
-      if (rows.length > 0) {
-        await db
-          .updateTable('api_key_rotation')
-          .set({ predecessor_revoked_at: now })
-          .where('from_key_id', 'in', rows.map((r) => r.id))
-          .execute();
-      }
-      return rows.map(toRecord);
-    },
+    /** Revokes every predecessor whose grace window ended, each audited in the same transaction (`endGraceWindows.ts`). */
+    endGraceWindows: (now: Date, entryFor: (k: ApiKeyRecord) => PreparedEntry) => endGraceWindows(db, now, entryFor),
     /**
      * Keys past their expiry (revoked ones aside) whose expiry is not yet marked recorded. Nothing is claimed: the
      * audit log decides who records each (`recordOnce`); the mark only keeps recorded keys out of the next run.
@@ -188,18 +102,18 @@ export function apiKeyStore(db: Kysely<DB>) {
         .where(sql<boolean>`not (${EXPIRY_RECORDED}::int = any(reminders_sent))`)
         .orderBy('expires_at')
         .execute();
-      return rows.map(toRecord);
+      return rows.map(keyRecordOf);
     },
     async setState(id: string, patch: Partial<Pick<ApiKeysTable, 'state' | 'revoked_at' | 'revoked_reason' | 'suspended_at' | 'suspended_reason' | 'expires_at' | 'rotate_at' | 'limit_multiplier' | 'risk_score' | 'risk_at'>>, onlyIfState?: KeyState): Promise<ApiKeyRecord | null> {
       let q = db.updateTable('api_keys').set(patch).where('id', '=', id);
       if (onlyIfState) q = q.where('state', '=', onlyIfState);
       const r = await q.returningAll().executeTakeFirst();
-      return r ? toRecord(r) : null;
+      return r ? keyRecordOf(r) : null;
     },
-    /** Atomically marks reminder `days` as sent; false if another instance sent it. */
-    markReminder,
+    /** Marks reminder `days` as sent and queues its notification in one transaction; false if it was sent (`reminders.ts`). */
+    sendReminder: (id: string, days: number, notification: PreparedNotification) => sendReminder(db, id, days, notification),
     /** Marks the key's `key.expired` entry as recorded (`EXPIRY_RECORDED` in `reminders_sent`); false if it was. */
-    markExpiryRecorded: (id: string): Promise<boolean> => markReminder(id, EXPIRY_RECORDED),
+    markExpiryRecorded: (id: string): Promise<boolean> => markReminder(db, id, EXPIRY_RECORDED),
     async remindersSent(id: string): Promise<number[]> {
       const r = await db.selectFrom('api_keys').select('reminders_sent').where('id', '=', id).executeTakeFirst();
       return r?.reminders_sent ?? [];
@@ -212,7 +126,7 @@ export function apiKeyStore(db: Kysely<DB>) {
         .where('expires_at', '<=', until)
         .where('expires_at', '>', now)
         .execute();
-      return rows.map(toRecord);
+      return rows.map(keyRecordOf);
     },
     async recordUsage(usage: readonly UsageRow[], clients: readonly ClientRow[], lastUse: ReadonlyMap<string, { at: Date; ip: string }>): Promise<void> {
       await db.transaction().execute(async (tx) => {

@@ -1,25 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { DueDelivery, Notification, OutboxStore } from '../../notifications/outbox.js';
 import type { DB } from '../schema.js';
+import { enqueueInTransaction } from './enqueue.js';
 
 export function outboxStore(db: Kysely<DB>): OutboxStore {
   return {
-    async enqueue(n, sinks, at) {
-      return db.transaction().execute(async (tx) => {
-        const row = await tx
-          .insertInto('notifications')
-          .values({ topic: n.topic, severity: n.severity, subject: n.subject, body: JSON.stringify(n.body), recipient_id: n.recipientId ?? null, created_at: at })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        const id = Number(row.id);
-        if (sinks.length > 0) {
-          await tx
-            .insertInto('notification_deliveries')
-            .values(sinks.map((sink) => ({ notification_id: id, sink, state: 'pending', attempts: 0, next_attempt_at: at, last_error: null, delivered_at: null })))
-            .execute();
-        }
-        return id;
-      });
+    enqueue(n, sinks, at) {
+      return db.transaction().execute((tx) => enqueueInTransaction(tx, { notification: n, sinks, at }));
     },
     async claimDue(now, limit, leaseMs) {
       return db.transaction().execute(async (tx) => {

@@ -1,38 +1,20 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { TicketKind, TicketOpenInput, TicketPriority, TicketRecord } from '../../venue/ports.js';
+import type { Kysely } from 'kysely';
+import type { TicketOpenInput, TicketRecord } from '../../venue/ports.js';
 
 export type { TicketOpenInput, TicketRecord };
 import { type TicketState, canMoveTicket, responseDue } from '../../venue/ticketSla.js';
-import type { DB, TicketsTable } from '../schema.js';
+import type { DB } from '../schema.js';
+import type { BreachRecords } from '../../pipeline/ticketDesk.js';
+import { markBreached } from './markBreached.js';
+import { ticketRecordOf } from './ticketRows.js';
 
 export type TicketMove = { readonly kind: 'moved'; readonly ticket: TicketRecord; readonly from: TicketState } | { readonly kind: 'not_found' } | { readonly kind: 'not_allowed'; readonly state: TicketState };
-
-const toTicket = (r: Selectable<TicketsTable>): TicketRecord => ({
-  id: r.id,
-  kind: r.kind as TicketKind,
-  priority: r.priority as TicketPriority,
-  state: r.state as TicketState,
-  location: r.location,
-  bay: r.bay,
-  title: r.title,
-  body: r.body,
-  threadId: r.thread_id,
-  eventId: r.event_id,
-  idempotencyKey: r.idempotency_key,
-  openedBy: r.opened_by,
-  slaResponseDue: r.sla_response_due,
-  slaBreachedAt: r.sla_breached_at,
-  respondedAt: r.responded_at,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  resolvedAt: r.resolved_at,
-});
 
 /** Tickets with SLA timers; `open` is the TicketDesk port (once per idempotency key). */
 export function ticketStore(db: Kysely<DB>, newId: () => string) {
   const byId = async (id: string): Promise<TicketRecord | null> => {
     const r = await db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? toTicket(r) : null;
+    return r ? ticketRecordOf(r) : null;
   };
   return {
     byId,
@@ -63,9 +45,9 @@ export function ticketStore(db: Kysely<DB>, newId: () => string) {
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .returningAll()
         .executeTakeFirst();
-      if (r) return { ticket: toTicket(r), created: true };
+      if (r) return { ticket: ticketRecordOf(r), created: true };
       const existing = await db.selectFrom('tickets').selectAll().where('idempotency_key', '=', t.idempotencyKey).executeTakeFirstOrThrow();
-      return { ticket: toTicket(existing), created: false };
+      return { ticket: ticketRecordOf(existing), created: false };
     },
     async list(q: { readonly state?: TicketState; readonly location?: string; readonly locations: readonly string[] | null; readonly limit: number }): Promise<TicketRecord[]> {
       let query = db.selectFrom('tickets').selectAll();
@@ -75,7 +57,7 @@ export function ticketStore(db: Kysely<DB>, newId: () => string) {
         if (q.locations.length === 0) return [];
         query = query.where((eb) => eb(eb.fn('lower', ['location']), 'in', q.locations!.map((l) => l.toLowerCase())));
       }
-      return (await query.orderBy('created_at', 'desc').orderBy('id').limit(q.limit).execute()).map(toTicket);
+      return (await query.orderBy('created_at', 'desc').orderBy('id').limit(q.limit).execute()).map(ticketRecordOf);
     },
     /** Conditional on the state read, so concurrent moves never both win. The first move off `open` is the response. */
     async move(id: string, to: TicketState, at: Date): Promise<TicketMove> {
@@ -95,23 +77,10 @@ export function ticketStore(db: Kysely<DB>, newId: () => string) {
         .returningAll()
         .executeTakeFirst();
       if (!r) return { kind: 'not_allowed', state: (await byId(id))?.state ?? current.state };
-      return { kind: 'moved', ticket: toTicket(r), from: current.state };
+      return { kind: 'moved', ticket: ticketRecordOf(r), from: current.state };
     },
-    /**
-     * Marks every open ticket past its response deadline as breached and returns them. The update is the
-     * claim: on several instances each breach is marked (and so alerted) exactly once.
-     */
-    async markBreached(now: Date): Promise<TicketRecord[]> {
-      const rows = await db
-        .updateTable('tickets')
-        .set({ sla_breached_at: now, updated_at: now })
-        .where('state', '=', 'open')
-        .where('sla_breached_at', 'is', null)
-        .where('sla_response_due', '<', now)
-        .returningAll()
-        .execute();
-      return rows.map(toTicket);
-    },
+    /** Marks breached tickets, each alerted and audited in the same transaction (`markBreached.ts`). */
+    markBreached: (now: Date, effects: BreachRecords) => markBreached(db, now, effects),
   };
 }
 
