@@ -235,6 +235,25 @@ for (const engine of engines) {
       await assertClean();
     });
 
+    it('locks a pattern and releases it again from the patterns page', async () => {
+      const hold = async () =>
+        ((await (await fetch(`${rt.base}/v1/patterns`, { headers: admin.headers })).json()) as { patterns: { key: string; hold: string }[] }).patterns.find(
+          (p) => p.key === 'power_cycle_tv',
+        )?.hold;
+      await page.goto(`${rt.base}/#/patterns`);
+      const card = page.locator('li.pattern', { hasText: 'power_cycle_tv' });
+      await card.getByRole('button', { name: 'Release' }).waitFor();
+      expect(await card.getByRole('button', { name: 'Release' }).isDisabled()).toBe(true);
+      await card.getByRole('button', { name: 'Lock' }).click();
+      await card.locator('.state-held', { hasText: 'locked' }).waitFor();
+      expect(await hold()).toBe('locked');
+      await card.getByRole('button', { name: 'Release' }).click();
+      await card.locator('.state-held').waitFor({ state: 'detached' });
+      expect(await hold()).toBe('none');
+      expect(await card.getByRole('button', { name: 'Lock' }).isDisabled()).toBe(false);
+      await assertClean();
+    });
+
     it('works on a phone-sized screen: the queue fits, emergencies on top, actions reachable', async () => {
       const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
       const w = await watchedPage(phone);
