@@ -4,6 +4,7 @@ import {
   type CheckpointSigner,
   type ExportedCheckpoint,
   exportCheckpoint,
+  recordsCheckpoint,
   type SignedCheckpoint,
   type TrustedKeys,
   trustedKeys,
@@ -152,11 +153,18 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     return { ...result, at: now.toISOString() };
   };
 
+  const onlyRecordOf = async (seq: number, cp: SignedCheckpoint): Promise<boolean> => {
+    for await (const e of store.readRange(seq, seq)) return recordsCheckpoint(e, cp);
+    return false;
+  };
+
   const checkpoint = async (): Promise<CheckpointOutcome> => {
     const latest = await store.latestCheckpoint();
     const head = await store.head();
     const fromSeq = latest === null ? ((await store.oldestSeq()) ?? 1) : latest.toSeq + 1;
     if (head.seq < fromSeq) return { kind: 'nothing_new' };
+    // Another instance checkpointed between our caller's look and ours: its own record is all that is new.
+    if (latest !== null && head.seq === fromSeq && (await onlyRecordOf(fromSeq, latest))) return { kind: 'nothing_new' };
     const acc = createMerkleAccumulator();
     // One pass both checks the segment against the previous checkpoint and builds its tree.
     const verification = await verifyChain({

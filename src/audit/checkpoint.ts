@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 import { isSeq, isSha256Hex } from './entry.js';
+import type { AuditEntry } from './entry.js';
 
 /**
  * Signed checkpoints: an Ed25519 signature over one segment of the chain (the entries since the
@@ -214,4 +215,15 @@ function rawKey(base64: string): Buffer {
 
 function rawPublic(publicKey: KeyObject): Buffer {
   return publicKey.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.byteLength);
+}
+
+/**
+ * Whether an entry is the `audit.checkpointed` record of checkpoint `cp` itself: a segment holding nothing
+ * else has nothing new to sign (signing it would only chain checkpoints of checkpoint records).
+ * @example recordsCheckpoint({ action: 'config.changed', ... }, cp) // false
+ */
+export function recordsCheckpoint(e: AuditEntry, cp: Pick<SignedCheckpoint, 'toSeq' | 'merkleRoot'>): boolean {
+  if (e.action !== 'audit.checkpointed') return false;
+  const body = e.body as { toSeq?: unknown; merkleRoot?: unknown };
+  return body.toSeq === cp.toSeq && body.merkleRoot === cp.merkleRoot;
 }

@@ -1,6 +1,5 @@
 import type { AuditLog } from '../audit/auditLog.js';
-import type { SignedCheckpoint } from '../audit/checkpoint.js';
-import type { AuditEntry } from '../audit/entry.js';
+import { type SignedCheckpoint, recordsCheckpoint } from '../audit/checkpoint.js';
 import type { AuditStore } from '../audit/ports.js';
 import type { VerifyFailure } from '../audit/verify.js';
 
@@ -106,12 +105,6 @@ async function hasNewEntries(chain: ChainPosition, latest: SignedCheckpoint): Pr
     if (!recordsCheckpoint(e, latest)) return true;
   }
   return false;
-}
-
-function recordsCheckpoint(e: AuditEntry, cp: SignedCheckpoint): boolean {
-  if (e.action !== 'audit.checkpointed') return false;
-  const body = e.body as { toSeq?: unknown; merkleRoot?: unknown };
-  return body.toSeq === cp.toSeq && body.merkleRoot === cp.merkleRoot;
 }
 
 /**

@@ -96,6 +96,20 @@ for (const engine of engines) {
       expect((await rt.audit.verify()).ok).toBe(true);
     });
 
+    it('signs nothing when the only entry after the latest checkpoint is that checkpoint\'s own record', async () => {
+      // The interleaving behind a two-instance race: one instance's task looked before the other checkpointed,
+      // then asks to sign after the other's checkpoint and its audit.checkpointed entry were written.
+      const before = (await createAuditStore(rt.database).listCheckpoints()).length;
+      await rt.audit.record({ action: 'config.changed', actor, resource: { type: 'flag', id: 'h1' }, body: { n: 1 } });
+      expect((await rt.audit.checkpoint()).kind).toBe('created');
+      expect((await rt.audit.checkpoint()).kind).toBe('nothing_new');
+      expect(await createAuditStore(rt.database).listCheckpoints()).toHaveLength(before + 1);
+      // Anything else after it is new again.
+      await rt.audit.record({ action: 'config.changed', actor, resource: { type: 'flag', id: 'h2' }, body: { n: 2 } });
+      expect((await rt.audit.checkpoint()).kind).toBe('created');
+      expect((await rt.audit.verify()).ok).toBe(true);
+    });
+
     it('reads and verifies a chain longer than one page of rows', async () => {
       for (let i = 0; i < 1_010; i++) await rt.audit.record({ action: 'config.changed', actor, resource: { type: 'flag', id: `g${i}` }, body: { n: i } });
       const store = createAuditStore(rt.database);
