@@ -1,12 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/config.js';
-import { createLogger } from '../../src/logging.js';
-import { type Runtime, buildRuntime } from '../../src/main.js';
+import type { Runtime } from '../../src/main.js';
 import { ADMIN, type OperatorSession, createKey, login, sampleEvent, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/problems.js';
-import { TEST_SECRETS, type TestRuntime, startRuntime } from '../support/runtime.js';
+import { type TestRuntime, secondInstance, startRuntime } from '../support/runtime.js';
 
 const DAY = 86_400_000;
 
@@ -31,8 +29,7 @@ for (const engine of engines) {
       rt = await startRuntime(engine);
       admin = await setupAdmin(rt);
       // A second instance on the same database and clock: both run the task; the key's expiry is recorded once.
-      const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...TEST_SECRETS });
-      other = await buildRuntime(config, { database: rt.testDatabase, clock: rt.clock, logger: createLogger('silent') });
+      other = await secondInstance(rt);
     });
     afterAll(async () => {
       await other.close();

@@ -1,10 +1,8 @@
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import { parseConfig } from '../../src/config/config.js';
-import { createLogger } from '../../src/logging.js';
-import { type Runtime, buildRuntime } from '../../src/main.js';
+import type { Runtime } from '../../src/main.js';
 import type { CreatedKey, OperatorSession } from '../support/auth.js';
-import { TEST_SECRETS, type TestRuntime } from '../support/runtime.js';
+import { type TestRuntime, secondInstance } from '../support/runtime.js';
 
 export const TRACKMAN = { kind: 'message', channel: 'sms', from: 'c-0001', location: 'Dartmouth', text: 'trackman frozen bay 3' } as const;
 export const RESET_BAY_3 = { decision: 'reset_trackman', params: { location: 'Dartmouth', bay: 3 } } as const;
@@ -54,7 +52,6 @@ export async function auditActions(rt: Runtime, resourceId?: string): Promise<st
 }
 
 /** A second instance (or the same one after a restart) on the runtime's database and clock. */
-export async function restartOn(rt: TestRuntime): Promise<Runtime> {
-  const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...TEST_SECRETS });
-  return buildRuntime(config, { database: rt.testDatabase, clock: rt.clock, logger: createLogger('silent') });
+export function restartOn(rt: TestRuntime): Promise<Runtime> {
+  return secondInstance(rt);
 }

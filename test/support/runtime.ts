@@ -38,3 +38,9 @@ export async function startRuntime(engine: TestEngine, env: Record<string, strin
     },
   };
 }
+
+/** A second instance (or the same one after a restart) on the runtime's database and clock: its own HTTP app, caches and scheduler. */
+export async function secondInstance(rt: TestRuntime, env: Record<string, string> = {}): Promise<Runtime> {
+  const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...TEST_SECRETS, ...env });
+  return buildRuntime(config, { database: rt.testDatabase, clock: rt.clock, logger: createLogger('silent') });
+}

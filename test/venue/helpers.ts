@@ -43,8 +43,4 @@ export async function startVenueRuntime(engine: TestEngine, env: Record<string, 
   };
 }
 
-/** A second instance on the same database and clock (its own HTTP app, caches and scheduler). */
-export async function secondInstance(rt: TestRuntime, env: Record<string, string> = {}): Promise<Runtime> {
-  const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...TEST_SECRETS, ...env });
-  return buildRuntime(config, { database: rt.testDatabase, clock: rt.clock, logger: createLogger('silent') });
-}
+export { secondInstance } from '../support/runtime.js';

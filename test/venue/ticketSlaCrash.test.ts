@@ -1,11 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/config.js';
-import { createLogger } from '../../src/logging.js';
-import { type Runtime, buildRuntime } from '../../src/main.js';
+import type { Runtime } from '../../src/main.js';
 import { engines } from '../support/databases.js';
 import { FAULT_MESSAGE, withFault } from '../support/faults.js';
-import { TEST_SECRETS, type TestRuntime, startRuntime } from '../support/runtime.js';
+import { type TestRuntime, secondInstance, startRuntime } from '../support/runtime.js';
 
 const MIN = 60_000;
 
@@ -17,8 +15,7 @@ for (const engine of engines) {
     beforeAll(async () => {
       rt = await startRuntime(engine);
       // A second instance on the same database and clock: both run the SLA task; each breach is alerted and audited once.
-      const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...TEST_SECRETS });
-      other = await buildRuntime(config, { database: rt.testDatabase, clock: rt.clock, logger: createLogger('silent') });
+      other = await secondInstance(rt);
     });
     afterAll(async () => {
       await other.close();
