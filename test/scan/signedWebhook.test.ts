@@ -99,7 +99,7 @@ for (const engine of engines) {
         },
       );
       // The other signed route (leak reports, its own scheme) is named too, never passed over in silence.
-      expect(entry(report, LEAK_REPORTS)).toMatchObject({ scheme: null, status: 'not scanned: the scanner knows no signature scheme for it', secret: 'not given' });
+      expect(entry(report, LEAK_REPORTS)).toMatchObject({ scheme: 'leak_report', status: 'not scanned: needs signing secret (--leak-report-secret or CLUBOS_SCAN_LEAK_REPORT_SECRET)', secret: 'not given' });
       const human = captureIO();
       expect(await scan([base, ...auth(), '--max-records', '60'], human)).toBe(0);
       expect(human.lines).toContain(
