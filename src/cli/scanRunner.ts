@@ -251,7 +251,8 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
   // suspends it, as it should), and the payload probes above need the key working.
   const authProbes = [
     ...planAuthProbes(routes, { key: target.key !== null, keyScopes: target.keyScopes, session: jar.cookie !== null }),
-    ...planSignatureProbes(routes, (scheme) => target.signingSecrets[scheme.name] !== undefined),
+    // The stale check only with a secret the server accepted: signed with a refused one, its 401 would show nothing.
+    ...planSignatureProbes(routes, (scheme) => webhooks.some((w) => w.scheme === scheme.name && w.secret === 'accepted')),
   ];
   progress(`scan: ${authProbes.length} access probes…`);
   const auth = await sendAll(authProbes, run, opts.concurrency);

@@ -132,7 +132,9 @@ for (const engine of engines) {
       const { code, report } = await run([base, '--json', ...auth(), '--leak-report-secret', OTHER_SECRET, '--max-records', '60']);
       expect(code).toBe(1);
       const refused = 'not scanned: the server refused the signing secret (a correctly signed delivery answered 401)';
-      expect(entry(report)).toMatchObject({ secret: 'refused', status: refused });
+      // No stale check: signed with a key the server does not hold, its 401 would show nothing.
+      expect(entry(report)).toMatchObject({ secret: 'refused', status: refused, signature_checks: { unsigned_delivery: 401, malformed_signature: 401, wrong_key_signature: 401 } });
+      expect(entry(report)!.signature_checks).not.toHaveProperty('stale_signature');
       expect(report.failures).toContain(`signed webhook ${WEBHOOK} ${refused}`);
       // Refused by the route it was meant for: not a route left open.
       expect(report.routes.unauthenticated_open).toBe(0);

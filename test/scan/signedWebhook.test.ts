@@ -134,6 +134,8 @@ for (const engine of engines) {
       const { code, report } = await run([base, '--json', ...auth(), '--openphone-secret', OTHER_SECRET, '--max-records', '60']);
       expect(code).toBe(1);
       expect(entry(report)).toMatchObject({ secret: 'refused', status: 'not scanned: the server refused the signing secret (a correctly signed delivery answered 401)' });
+      // No stale check: signed with a key the server does not hold, its 401 would show nothing.
+      expect(entry(report)!.signature_checks).toEqual({ unsigned_delivery: 401, malformed_signature: 401, wrong_key_signature: 401 });
       expect(report.failures).toContain(`signed webhook ${WEBHOOK} not scanned: the server refused the signing secret (a correctly signed delivery answered 401)`);
     });
 
