@@ -20,7 +20,7 @@ export function report(io: CliIO, json: boolean, human: readonly string[], resul
   else for (const line of human) io.out(line);
 }
 
-/** Minimal flag parsing shared by the commands: `--name value`, `--flag`, positionals. */
+/** Minimal flag parsing shared by the commands: `--name value` or `--name=value`, `--flag`, positionals. */
 export function parseArgs(
   args: readonly string[],
   spec: { readonly flags?: readonly string[]; readonly options?: readonly string[] },
@@ -31,7 +31,10 @@ export function parseArgs(
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a.startsWith('--')) {
-      const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+      // Split at the first `=` only: a value may hold more (base64 padding, a secret, a query string).
+      const eq = a.indexOf('=');
+      const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
+      const inline = eq === -1 ? undefined : a.slice(eq + 1);
       if (spec.flags?.includes(name)) flags.add(name);
       else if (spec.options?.includes(name)) {
         const value = inline ?? args[++i];

@@ -4,16 +4,17 @@ import { type CookieJar, type ScanTarget, runScan } from './scanRunner.js';
 import { type CorpusRecord, parseCorpusLine } from '../security/inspector/corpus.js';
 import { Secret } from '../integrations/secret.js';
 import { DEFAULT_PUBLIC_PATHS } from '../scan/openapi.js';
-import { OPENPHONE_SCHEME } from '../scan/signedWebhooks.js';
+import { LEAK_REPORT_SCHEME, OPENPHONE_SCHEME } from '../scan/signedWebhooks.js';
 import { DEFAULT_THRESHOLDS, type Thresholds, humanReport, thresholdFailures } from '../scan/score.js';
 import { type CliCommand, parseArgs, report, UsageError } from './io.js';
 
 const usage = `usage: clubos scan URL [--corpus FILE] [--json] [--key KEY --key-scopes s1,s2] [--login USER:PASSWORD]
-       [--openphone-secret BASE64] [--concurrency N] [--encodings N] [--max-records N] [--allow-public /a,/b*] [--body-limit BYTES]
+       [--openphone-secret BASE64] [--leak-report-secret SECRET] [--concurrency N] [--encodings N] [--max-records N] [--allow-public /a,/b*] [--body-limit BYTES]
        [--min-block-rate R] [--min-kind-rate R] [--max-false-positive-rate R] [--max-open-routes N]
        [--max-leaks N] [--max-header-issues N] [--max-5xx N]
-env: CLUBOS_SCAN_KEY, CLUBOS_SCAN_KEY_SCOPES, CLUBOS_SCAN_LOGIN, CLUBOS_SCAN_OPENPHONE_SECRET stand in for --key,
-     --key-scopes, --login, --openphone-secret (the OpenPhone webhook's signing key: the scan signs deliveries with it)`;
+env: CLUBOS_SCAN_KEY, CLUBOS_SCAN_KEY_SCOPES, CLUBOS_SCAN_LOGIN, CLUBOS_SCAN_OPENPHONE_SECRET, CLUBOS_SCAN_LEAK_REPORT_SECRET
+     stand in for --key, --key-scopes, --login, --openphone-secret (the OpenPhone webhook's signing key: the scan signs
+     deliveries with it), --leak-report-secret (the server's LEAK_REPORT_SECRET: the scan signs leak reports with it)`;
 
 /** The project's own corpus slice, beside the package in a checkout. */
 const DEFAULT_CORPUS = fileURLToPath(new URL('../../test/fixtures/attacks/slice.jsonl', import.meta.url));
@@ -24,6 +25,7 @@ const OPTIONS = [
   'key-scopes',
   'login',
   'openphone-secret',
+  'leak-report-secret',
   'concurrency',
   'encodings',
   'max-records',
@@ -90,6 +92,10 @@ const scanCommand: CliCommand = async (args, io) => {
   if (openPhoneSecret !== undefined && (!/^[A-Za-z0-9+/]+={0,2}$/.test(openPhoneSecret) || Buffer.from(openPhoneSecret, 'base64').length < 16)) {
     throw new UsageError('--openphone-secret takes the webhook signing key: base64 of at least 16 bytes');
   }
+  // The same form as the server's LEAK_REPORT_SECRET: any text, blanks around it dropped as the server drops them;
+  // the text itself (not a decoding of it) is the HMAC key. The value is never echoed.
+  const leakReportSecret = (options.get('leak-report-secret') ?? (process.env[LEAK_REPORT_SCHEME.env] || undefined))?.trim();
+  if (leakReportSecret === '') throw new UsageError("--leak-report-secret takes the leak-report signing secret (the server's LEAK_REPORT_SECRET): it is empty");
   const corpusFile = options.get('corpus') ?? DEFAULT_CORPUS;
   let records: CorpusRecord[];
   try {
@@ -109,7 +115,10 @@ const scanCommand: CliCommand = async (args, io) => {
     key: options.get('key') ?? process.env.CLUBOS_SCAN_KEY ?? null,
     keyScopes: keyScopes === undefined ? null : keyScopes.split(',').map((s) => s.trim()).filter(Boolean),
     login: login === undefined ? null : { username: login.slice(0, login.indexOf(':')), password: login.slice(login.indexOf(':') + 1) },
-    signingSecrets: openPhoneSecret === undefined ? {} : { openphone: new Secret(openPhoneSecret) },
+    signingSecrets: {
+      ...(openPhoneSecret === undefined ? {} : { openphone: new Secret(openPhoneSecret) }),
+      ...(leakReportSecret === undefined ? {} : { leak_report: new Secret(leakReportSecret) }),
+    },
   };
   const jar: CookieJar = { cookie: null, csrf: null };
   const started = performance.now();

@@ -6,7 +6,7 @@ import { cookieIssues, findLeaks, rateLimitIssues, type ScanResponse, securityHe
 import { OpenApiError, type ScanRoute, pathMatches, routesFromOpenApi } from '../scan/openapi.js';
 import { type Credential, type PayloadProbe, type ProbeRequest, type ScanTargetRoute, UNKNOWN_KEY, baselineProbe, planAuthProbes, planErrorProbes, planPayloadProbes } from '../scan/probes.js';
 import { type FlagObservation, type ScanReport, type SignedWebhookReport, addIssues, addLeaks, classifyPayload, problemType, tallyFlagged, tallyScan, tallySignedWebhooks } from '../scan/score.js';
-import { SIGNING_SCHEMES, STALE_MS, type SigningScheme, controlDelivery, isSignedWebhook, planSignatureProbes, schemeOf, schemeOfUrl } from '../scan/signedWebhooks.js';
+import { SIGNING_SCHEMES, STALE_MS, type SigningScheme, controlDelivery, isSignedWebhook, planSignatureProbes, schemeOf, schemeOfUrl, signLeakReport } from '../scan/signedWebhooks.js';
 
 /**
  * The scanner's I/O edge: fetches `/openapi.json`, signs in, sends the planned probes with bounded concurrency
@@ -17,7 +17,7 @@ export interface ScanTarget {
   readonly key: string | null;
   readonly keyScopes: readonly string[] | null;
   readonly login: { readonly username: string; readonly password: string } | null;
-  /** Signing secrets of signed webhooks, by scheme (`openphone`): with one, the scan signs deliveries to that webhook. */
+  /** Signing secrets of signed webhooks, by scheme (`openphone`, `leak_report`): with one, the scan signs deliveries to that webhook. */
   readonly signingSecrets: Readonly<Partial<Record<SigningScheme['name'], Secret>>>;
 }
 
@@ -84,15 +84,21 @@ async function send(base: string, req: ProbeRequest, target: ScanTarget, jar: Co
 /** A key no sender holds: its signatures must be refused like none. */
 const FOREIGN_KEY = new Secret(randomBytes(32).toString('base64'));
 
-/** The signature header a signed-webhook probe carries, made now (OpenPhone's scheme, the only one); null for other probes. */
+/** How each scheme's sender signs a raw body with its key at a time (the header value). */
+const SIGNERS: Readonly<Record<SigningScheme['name'], (rawBody: string, key: Secret, at: Date) => string>> = {
+  openphone: signOpenPhoneWebhook,
+  leak_report: signLeakReport,
+};
+
+/** The signature header a signed-webhook probe carries, made now by its webhook's scheme; null for other probes. */
 function signatureFor(req: ProbeRequest, target: ScanTarget): { header: string; value: string } | null {
   const scheme = schemeOfUrl(req.url);
   if (scheme === null || req.body === undefined) return null;
   const secret = target.signingSecrets[scheme.name];
-  const signed = (key: Secret | undefined, at: number) => (key === undefined ? null : { header: scheme.header, value: signOpenPhoneWebhook(req.body!, key, new Date(at)) });
+  const signed = (key: Secret | undefined, at: number) => (key === undefined ? null : { header: scheme.header, value: SIGNERS[scheme.name](req.body!, key, new Date(at)) });
   switch (req.credential) {
     case 'malformed_signature':
-      return { header: scheme.header, value: 'hmac;1;scan;not-a-signature' };
+      return { header: scheme.header, value: scheme.malformed };
     case 'wrong_signature':
       return signed(FOREIGN_KEY, Date.now());
     case 'signature':
@@ -188,20 +194,21 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
   // Signed webhooks: with the secret, a signed delivery that carries nothing hostile must be acknowledged; then the
   // corpus goes inside signed deliveries too. Without it the route is reported as not scanned, never passed over.
   const webhooks: Omit<SignedWebhookReport, 'signature_checks' | 'deliveries'>[] = [];
+  const signedTargets: ScanTargetRoute[] = [];
   for (const route of routes.filter(isSignedWebhook)) {
     const scheme = schemeOf(route);
     const entry = { route: label(route), scheme: scheme?.name ?? null };
     if (scheme === null) webhooks.push({ ...entry, status: 'not scanned: the scanner knows no signature scheme for it', secret: 'not given' });
     else if (target.signingSecrets[scheme.name] === undefined) webhooks.push({ ...entry, status: `not scanned: needs signing secret (${scheme.option} or ${scheme.env})`, secret: 'not given' });
     else {
-      const control = await run(controlDelivery(route));
+      const control = await run(controlDelivery(route, scheme));
       issues.push({ list: securityHeaderIssues(control), where: `${label(route)} (signed)` });
       if (control.status !== 200) {
         webhooks.push({ ...entry, status: `not scanned: the server refused the signing secret (a correctly signed delivery answered ${control.status})`, secret: 'refused' });
         continue;
       }
       webhooks.push({ ...entry, status: 'scanned', secret: 'accepted' });
-      (route.inspect === 'flag' ? flagTargets : targets).push({ route, credential: 'signature', signed: true });
+      (route.inspect === 'flag' ? flagTargets : signedTargets).push({ route, credential: 'signature', signed: true });
     }
   }
   const unusedSecrets = SIGNING_SCHEMES.filter((scheme) => target.signingSecrets[scheme.name] !== undefined && !routes.some((r) => schemeOf(r) === scheme)).map(
@@ -211,9 +218,14 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
   const unexpectedPublic = routes.filter((r) => r.access.kind === 'public' && !opts.allowPublic.some((p) => pathMatches(p, r.path))).map(label);
 
   const plan = planPayloadProbes(records, targets, { extraEncodings: opts.extraEncodings });
-  progress(`scan: ${plan.probes.length} payload probes on ${targets.length} routes…`);
-  const payloadsSent = await sendAll(plan.probes, run, opts.concurrency);
+  // A signed webhook that blocks gets the corpus in signed deliveries in a plan of its own: sharing the JSON records
+  // with every other JSON route, it would get a handful (a flag-mode one shares them with the few flag routes).
+  const signedPlan = planPayloadProbes(records, signedTargets, { extraEncodings: opts.extraEncodings });
+  progress(`scan: ${plan.probes.length + signedPlan.probes.length} payload probes on ${targets.length + signedTargets.length} routes…`);
+  const payloadsSent = await sendAll([...plan.probes, ...signedPlan.probes], run, opts.concurrency);
   const skipped = { ...plan.skipped };
+  // A record of a location no signed delivery carries went to the other routes: that is no skip.
+  for (const [why, n] of Object.entries(signedPlan.skipped)) if (!why.startsWith('no route takes')) skipped[`signed webhooks: ${why}`] = (skipped[`signed webhooks: ${why}`] ?? 0) + n;
   const payloads = payloadsSent.filter((p) => {
     if (p.response.status !== 0) return true;
     skipped['refused by the HTTP client'] = (skipped['refused by the HTTP client'] ?? 0) + 1;
@@ -239,7 +251,8 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
   // suspends it, as it should), and the payload probes above need the key working.
   const authProbes = [
     ...planAuthProbes(routes, { key: target.key !== null, keyScopes: target.keyScopes, session: jar.cookie !== null }),
-    ...planSignatureProbes(routes, (scheme) => target.signingSecrets[scheme.name] !== undefined),
+    // The stale check only with a secret the server accepted: signed with a refused one, its 401 would show nothing.
+    ...planSignatureProbes(routes, (scheme) => webhooks.some((w) => w.scheme === scheme.name && w.secret === 'accepted')),
   ];
   progress(`scan: ${authProbes.length} access probes…`);
   const auth = await sendAll(authProbes, run, opts.concurrency);
@@ -254,7 +267,7 @@ export async function runScan(target: ScanTarget, records: readonly CorpusRecord
       open: [],
       unexpected_public: unexpectedPublic,
       flag_only: flagOnly,
-      attack_targets: targets.map((t) => `${label(t.route)} (${t.credential})`),
+      attack_targets: [...targets, ...signedTargets].map((t) => `${label(t.route)} (${t.credential})`),
       raw_text_bodies: rawTextRoutes,
     },
     { auth, payloads, errors },

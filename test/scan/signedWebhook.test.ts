@@ -99,7 +99,7 @@ for (const engine of engines) {
         },
       );
       // The other signed route (leak reports, its own scheme) is named too, never passed over in silence.
-      expect(entry(report, LEAK_REPORTS)).toMatchObject({ scheme: null, status: 'not scanned: the scanner knows no signature scheme for it', secret: 'not given' });
+      expect(entry(report, LEAK_REPORTS)).toMatchObject({ scheme: 'leak_report', status: 'not scanned: needs signing secret (--leak-report-secret or CLUBOS_SCAN_LEAK_REPORT_SECRET)', secret: 'not given' });
       const human = captureIO();
       expect(await scan([base, ...auth(), '--max-records', '60'], human)).toBe(0);
       expect(human.lines).toContain(
@@ -134,6 +134,8 @@ for (const engine of engines) {
       const { code, report } = await run([base, '--json', ...auth(), '--openphone-secret', OTHER_SECRET, '--max-records', '60']);
       expect(code).toBe(1);
       expect(entry(report)).toMatchObject({ secret: 'refused', status: 'not scanned: the server refused the signing secret (a correctly signed delivery answered 401)' });
+      // No stale check: signed with a key the server does not hold, its 401 would show nothing.
+      expect(entry(report)!.signature_checks).toEqual({ unsigned_delivery: 401, malformed_signature: 401, wrong_key_signature: 401 });
       expect(report.failures).toContain(`signed webhook ${WEBHOOK} not scanned: the server refused the signing secret (a correctly signed delivery answered 401)`);
     });
 
