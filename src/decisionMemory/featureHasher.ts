@@ -1,5 +1,5 @@
 import type { SparseVector } from './features.js';
-import { FAMILY_WEIGHT, words } from './features.js';
+import { FAMILY_WEIGHT, stemOf, words } from './features.js';
 
 /**
  * The hot-path twin of `vectorise(textFeatures(text) + structuredFeatures(facts))`: the same feature ids
@@ -14,7 +14,7 @@ const PRIME = 0x01000193;
 const MASK = 0x3fffffff;
 const TABLE_BITS = 12;
 
-const Family = { Word: 0, Bigram: 1, Char: 2, Fact: 3 } as const;
+const Family = { Word: 0, Bigram: 1, Char: 2, Fact: 3, Stem: 4 } as const;
 type Family = (typeof Family)[keyof typeof Family];
 
 function mix(h: number, s: string, from = 0, to = s.length): number {
@@ -54,6 +54,11 @@ export class FeatureHasher {
     this.lastFacts = facts;
     const w = mix(OFFSET, 'w:');
     for (let i = 0; i < ws.length; i++) this.add(mix(w, ws[i]!), FAMILY_WEIGHT.w, Family.Word, i, 0);
+    const t = mix(OFFSET, 't:');
+    for (let i = 0; i < ws.length; i++) {
+      const stem = stemOf(ws[i]!);
+      if (stem !== null) this.add(mix(t, stem), FAMILY_WEIGHT.t, Family.Stem, i, 0);
+    }
     const b = mix(OFFSET, 'b:');
     for (let i = 0; i + 1 < ws.length; i++) {
       this.add(mix(mix(mix(b, ws[i]!), '_'), ws[i + 1]!), FAMILY_WEIGHT.b, Family.Bigram, i, 0);
@@ -81,6 +86,8 @@ export class FeatureHasher {
         return `w:${this.lastWords[a]}`;
       case Family.Bigram:
         return `b:${this.lastWords[a]}_${this.lastWords[a + 1]}`;
+      case Family.Stem:
+        return `t:${stemOf(this.lastWords[a]!)}`;
       case Family.Char:
         return `c:${this.lastJoined.slice(a, a + this.srcB[slot]!)}`;
       default:

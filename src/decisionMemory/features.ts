@@ -1,7 +1,11 @@
+import { stemmer } from 'stemmer';
+
 /**
- * Events become sparse, L2-normalised feature vectors: words, word pairs, character n-grams (robust to typos
- * and unseen wording) and structured facts (kind, channel, booking state, time). Digits are folded to `0`
- * so "bay 3" and "bay 2" share every feature: one pattern covers every bay, the bay itself is a parameter.
+ * Events become sparse, L2-normalised feature vectors: words, their Porter stems ("transferred", "transfers"
+ * and "transferring" share `t:transfer`, so one example teaches every inflection), word pairs, character
+ * n-grams (robust to typos and unseen wording) and structured facts (kind, channel, booking state, time).
+ * Digits are folded to `0` so "bay 3" and "bay 2" share every feature: one pattern covers every bay, the bay
+ * itself is a parameter.
  */
 
 export interface SparseVector {
@@ -16,7 +20,7 @@ export interface NamedVector extends SparseVector {
 }
 
 /** Relative weight of each feature family before normalisation. */
-export const FAMILY_WEIGHT = { w: 1, b: 0.8, c: 0.35, s: 0.9 } as const;
+export const FAMILY_WEIGHT = { w: 1, t: 0.7, b: 0.8, c: 0.35, s: 0.9 } as const;
 const FEATURE_MASK = 0x3fffffff;
 
 /** FNV-1a, 32 bit, folded into 30 bits. */
@@ -43,13 +47,27 @@ export function words(text: string): string[] {
 }
 
 /**
+ * A word's Porter stem when it differs from the word (the word feature already covers the rest).
+ * @example stemOf('transferred') // 'transfer'
+ * @example stemOf('card') // null
+ */
+export function stemOf(word: string): string | null {
+  const s = stemmer(word);
+  return s === word ? null : s;
+}
+
+/**
  * The readable features of a text, with their family weight (duplicates allowed; `vectorise` merges them).
- * @example textFeatures("no balls").map(([n]) => n) // ['w:no', 'w:balls', 'b:no_balls', 'c: no', ...]
+ * @example textFeatures("no balls").map(([n]) => n) // ['w:no', 'w:balls', 't:ball', 'b:no_balls', 'c: no', ...]
  */
 export function textFeatures(text: string): [string, number][] {
   const ws = words(text);
   const out: [string, number][] = [];
   for (const w of ws) out.push([`w:${w}`, FAMILY_WEIGHT.w]);
+  for (const w of ws) {
+    const s = stemOf(w);
+    if (s !== null) out.push([`t:${s}`, FAMILY_WEIGHT.t]);
+  }
   for (let i = 0; i + 1 < ws.length; i++) out.push([`b:${ws[i]}_${ws[i + 1]}`, FAMILY_WEIGHT.b]);
   const joined = ` ${ws.join(' ')} `;
   for (let n = 3; n <= 5; n++) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FeatureHasher } from '../../src/decisionMemory/featureHasher.js';
-import { structuredFeatures, textFeatures, vectorise } from '../../src/decisionMemory/features.js';
+import { dot, structuredFeatures, textFeatures, vectorise } from '../../src/decisionMemory/features.js';
 
 const reference = (text: string, facts: readonly string[]) => vectorise([...textFeatures(text), ...structuredFeatures(facts)]);
 
@@ -16,6 +16,24 @@ describe('feature hasher', () => {
     expect([...fast.values]).toEqual([...slow.values]);
     expect(slow.ids.length).toBeGreaterThan(0);
     for (let i = 0; i < slow.names.length; i++) expect(hasher.nameAt(i)).toBe(slow.names[i]);
+  });
+
+  it('gives inflections one stem feature, named in explanations like every other feature', () => {
+    const hasher = new FeatureHasher();
+    const text = 'my transfers were declined';
+    const fast = hasher.vector(text, []);
+    const slow = reference(text, []);
+    expect(slow.names).toEqual(expect.arrayContaining(['t:transfer', 't:declin']));
+    expect(slow.names).not.toContain('t:my');
+    for (let i = 0; i < slow.names.length; i++) expect(hasher.nameAt(i)).toBe(slow.names[i]);
+    expect([...fast.ids]).toEqual([...slow.ids]);
+    // "transferred" and "transfers" share no word, only the stem (and a few character n-grams).
+    const only = (v: ReturnType<typeof reference>, family: string) => {
+      const keep = v.names.map((n, i) => (n.startsWith(family) ? i : -1)).filter((i) => i >= 0);
+      return { ids: Int32Array.from(keep.map((i) => v.ids[i]!)), values: Float32Array.from(keep.map((i) => v.values[i]!)) };
+    };
+    expect(dot(only(reference('transferred', []), 'w:'), only(reference('transfers', []), 'w:'))).toBe(0);
+    expect(dot(only(reference('transferred', []), 't:'), only(reference('transfers', []), 't:'))).toBeGreaterThan(0);
   });
 
   it('agrees with the readable path on any text, reusing its buffers across calls', () => {
