@@ -1,5 +1,5 @@
 import type { SparseVector } from './features.js';
-import { FAMILY_WEIGHT, stemOf, words } from './features.js';
+import { FAMILY_WEIGHT, stemOf, wordWeight, words } from './features.js';
 
 /**
  * The hot-path twin of `vectorise(textFeatures(text) + structuredFeatures(facts))`: the same feature ids
@@ -53,7 +53,7 @@ export class FeatureHasher {
     this.lastJoined = joined;
     this.lastFacts = facts;
     const w = mix(OFFSET, 'w:');
-    for (let i = 0; i < ws.length; i++) this.add(mix(w, ws[i]!), FAMILY_WEIGHT.w, Family.Word, i, 0);
+    for (let i = 0; i < ws.length; i++) this.add(mix(w, ws[i]!), wordWeight(ws[i]!), Family.Word, i, 0);
     const t = mix(OFFSET, 't:');
     for (let i = 0; i < ws.length; i++) {
       const stem = stemOf(ws[i]!);

@@ -1,9 +1,13 @@
 import { stemmer } from 'stemmer';
+import { eng } from 'stopword';
 
 /**
  * Events become sparse, L2-normalised feature vectors: words, their Porter stems ("transferred", "transfers"
  * and "transferring" share `t:transfer`, so one example teaches every inflection), word pairs, character
  * n-grams (robust to typos and unseen wording) and structured facts (kind, channel, booking state, time).
+ * Function words ("my", "the", "can", "how") count less than content words as word features: with a few
+ * examples per decision, a shared "my" or "can" would otherwise pull unrelated requests together. Negations
+ * ("not", "no") and question words that carry intent ("why", "when") are not on the list.
  * Digits are folded to `0` so "bay 3" and "bay 2" share every feature: one pattern covers every bay, the bay
  * itself is a parameter.
  */
@@ -21,6 +25,18 @@ export interface NamedVector extends SparseVector {
 
 /** Relative weight of each feature family before normalisation. */
 export const FAMILY_WEIGHT = { w: 1, t: 0.7, b: 0.8, c: 0.35, s: 0.9 } as const;
+/** Share of the word weight a function word keeps (the `stopword` package's English list). */
+export const FUNCTION_WORD_SHARE = 0.4;
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(eng);
+
+/**
+ * A word feature's weight: full for content words, {@link FUNCTION_WORD_SHARE} of it for function words.
+ * @example wordWeight('card') // 1
+ * @example wordWeight('my') // 0.4
+ */
+export function wordWeight(word: string): number {
+  return FUNCTION_WORDS.has(word) ? FAMILY_WEIGHT.w * FUNCTION_WORD_SHARE : FAMILY_WEIGHT.w;
+}
 const FEATURE_MASK = 0x3fffffff;
 
 /** FNV-1a, 32 bit, folded into 30 bits. */
@@ -63,7 +79,7 @@ export function stemOf(word: string): string | null {
 export function textFeatures(text: string): [string, number][] {
   const ws = words(text);
   const out: [string, number][] = [];
-  for (const w of ws) out.push([`w:${w}`, FAMILY_WEIGHT.w]);
+  for (const w of ws) out.push([`w:${w}`, wordWeight(w)]);
   for (const w of ws) {
     const s = stemOf(w);
     if (s !== null) out.push([`t:${s}`, FAMILY_WEIGHT.t]);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FeatureHasher } from '../../src/decisionMemory/featureHasher.js';
-import { dot, structuredFeatures, textFeatures, vectorise } from '../../src/decisionMemory/features.js';
+import { FUNCTION_WORD_SHARE, dot, structuredFeatures, textFeatures, vectorise } from '../../src/decisionMemory/features.js';
 
 const reference = (text: string, facts: readonly string[]) => vectorise([...textFeatures(text), ...structuredFeatures(facts)]);
 
@@ -34,6 +34,14 @@ describe('feature hasher', () => {
     };
     expect(dot(only(reference('transferred', []), 'w:'), only(reference('transfers', []), 'w:'))).toBe(0);
     expect(dot(only(reference('transferred', []), 't:'), only(reference('transfers', []), 't:'))).toBeGreaterThan(0);
+  });
+
+  it('weighs function words below content words, negations and intent-bearing question words in full', () => {
+    const v = reference('why is my card not working', []);
+    const weight = (name: string) => v.values[v.names.indexOf(name)]!;
+    expect(weight('w:my')).toBeCloseTo(weight('w:card') * FUNCTION_WORD_SHARE, 6);
+    expect(weight('w:is')).toBeCloseTo(weight('w:card') * FUNCTION_WORD_SHARE, 6);
+    for (const kept of ['w:why', 'w:not', 'w:working']) expect(weight(kept)).toBeCloseTo(weight('w:card'), 6);
   });
 
   it('agrees with the readable path on any text, reusing its buffers across calls', () => {
