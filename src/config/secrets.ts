@@ -15,7 +15,7 @@ export interface Secrets {
   readonly auditSigningKey: string;
   /** base64, ≥ 32 bytes: pseudonymises phone numbers and texts in audit bodies. */
   readonly auditHmacKey: string;
-  /** base64: verifies leak reports sent to /v1/security/leaked-keys. */
+  /** Verifies leak reports sent to /v1/security/leaked-keys: the HMAC key is this text as written (generated as base64, never decoded). */
   readonly leakReportSecret: string;
   /** Which values came from the local file rather than configuration. */
   readonly generated: readonly string[];
