@@ -1,12 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/cli/scan.js';
 import { ADMIN, createKey, login, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { TEST_SECRETS, type TestRuntime, startRuntime } from '../support/runtime.js';
 import { captureIO } from './io.js';
+import { type SignedScanReport, runScan, standInServers } from './signedScan.js';
 
 /** The served instance's LEAK_REPORT_SECRET (the test runtime's, base64 text like a generated one). */
 const SECRET = TEST_SECRETS.LEAK_REPORT_SECRET;
@@ -15,31 +15,9 @@ const OTHER_SECRET = 'a leak-report passphrase, not base64 and not the served on
 const WEBHOOK = 'POST /v1/security/leaked-keys';
 const NEEDS_SECRET = 'not scanned: needs signing secret (--leak-report-secret or CLUBOS_SCAN_LEAK_REPORT_SECRET)';
 
-interface Report {
-  ok: boolean;
-  failures: string[];
-  routes: { unauthenticated_open: number; open: { method: string; path: string; probe: string; status: number }[]; attack_targets: string[]; flag_only: string[] };
-  signed_webhooks: {
-    route: string;
-    scheme: string | null;
-    status: string;
-    secret: string;
-    signature_checks: Record<string, number>;
-    deliveries: { attack: { n: number; detected: number; rate: number }; benign: { n: number; flagged: number } };
-  }[];
-  unused_signing_secrets: string[];
-  skipped: Record<string, number>;
-  errors_5xx: unknown[];
-  leaks: unknown[];
-}
+const entry = (r: SignedScanReport) => r.signed_webhooks.find((w) => w.route === WEBHOOK);
 
-const entry = (r: Report) => r.signed_webhooks.find((w) => w.route === WEBHOOK);
-
-const run = async (args: string[]) => {
-  const io = captureIO();
-  const code = await scan(args, io);
-  return { code, io, report: JSON.parse(io.lines.at(-1)!) as Report };
-};
+const run = runScan;
 
 /**
  * `clubos scan` on the signed leak-report webhook (`POST /v1/security/leaked-keys`, its own signature scheme), against
@@ -184,16 +162,11 @@ function laxLeakReports(lax: 'unsigned' | 'stale', path: string): Server {
 }
 
 describe('clubos scan against leak-report endpoints that check signatures badly, or a server without one', () => {
-  const servers: Server[] = [];
+  const standIns = standInServers();
   const start = async (lax: 'unsigned' | 'stale', path = '/v1/security/leaked-keys') => {
-    const server = laxLeakReports(lax, path);
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return standIns.listen(laxLeakReports(lax, path));
   };
-  afterAll(async () => {
-    for (const s of servers) await new Promise<void>((r) => s.close(() => r()));
-  });
+  afterAll(() => standIns.closeAll());
 
   it('names an endpoint that takes unsigned or wrongly signed reports as open (exit 1), even without the secret', async () => {
     const { code, report } = await run([await start('unsigned'), '--json', '--max-records', '20']);

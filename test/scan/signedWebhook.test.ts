@@ -1,5 +1,4 @@
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/cli/scan.js';
 import { verifyOpenPhoneSignature } from '../../src/integrations/openPhone/webhook.js';
@@ -8,37 +7,16 @@ import { ADMIN, login, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { type TestRuntime, startRuntime } from '../support/runtime.js';
 import { captureIO } from './io.js';
+import { type SignedScanReport, runScan, standInServers } from './signedScan.js';
 
 const SECRET = Buffer.alloc(32, 7).toString('base64');
 const OTHER_SECRET = Buffer.alloc(32, 8).toString('base64');
 const WEBHOOK = 'POST /v1/webhooks/openphone';
 
-interface Report {
-  ok: boolean;
-  failures: string[];
-  routes: { unauthenticated_open: number; open: { path: string; probe: string; status: number }[]; flag_only: string[] };
-  flag_routes: { attack: { n: number; rate: number }; benign: { n: number; rate: number } };
-  signed_webhooks: {
-    route: string;
-    scheme: string | null;
-    status: string;
-    secret: string;
-    signature_checks: Record<string, number>;
-    deliveries: { attack: { n: number; detected: number; rate: number }; benign: { n: number; flagged: number } };
-  }[];
-  unused_signing_secrets: string[];
-  errors_5xx: unknown[];
-  leaks: unknown[];
-}
-
 const LEAK_REPORTS = 'POST /v1/security/leaked-keys';
-const entry = (r: Report, route = WEBHOOK) => r.signed_webhooks.find((w) => w.route === route);
+const entry = (r: SignedScanReport, route = WEBHOOK) => r.signed_webhooks.find((w) => w.route === route);
 
-const run = async (args: string[]) => {
-  const io = captureIO();
-  const code = await scan(args, io);
-  return { code, io, report: JSON.parse(io.lines.at(-1)!) as Report };
-};
+const run = runScan;
 
 /**
  * `clubos scan` on the signature-authenticated OpenPhone webhook, against a real listening ClubOS that has a signing
@@ -196,16 +174,11 @@ function laxWebhook(lax: 'unsigned' | 'stale'): Server {
 }
 
 describe('clubos scan against webhooks that check signatures badly', () => {
-  const servers: Server[] = [];
+  const standIns = standInServers();
   const start = async (lax: 'unsigned' | 'stale') => {
-    const server = laxWebhook(lax);
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return standIns.listen(laxWebhook(lax));
   };
-  afterAll(async () => {
-    for (const s of servers) await new Promise<void>((r) => s.close(() => r()));
-  });
+  afterAll(() => standIns.closeAll());
 
   it('names a webhook that takes unsigned or wrongly signed deliveries as open (exit 1), even without the secret', async () => {
     const { code, report } = await run([await start('unsigned'), '--json', '--max-records', '20']);
