@@ -1,5 +1,4 @@
 import type { AuditLog } from '../audit/auditLog.js';
-import { type SignedCheckpoint, recordsCheckpoint } from '../audit/checkpoint.js';
 import type { AuditStore } from '../audit/ports.js';
 import type { VerifyFailure } from '../audit/verify.js';
 
@@ -67,12 +66,13 @@ export type RetentionTaskOutcome =
     }
   | { readonly task: 'audit.retention'; readonly outcome: 'conflict'; readonly level: 'warn'; readonly fromSeq: number; readonly toSeq: number };
 
-/** The part of the audit store the checkpoint task reads to decide whether anything new was appended. */
-export type ChainPosition = Pick<AuditStore, 'head' | 'latestCheckpoint' | 'readRange'>;
+/** The part of the audit store the checkpoint task reads: how far the chain is signed, for its report. */
+export type ChainPosition = Pick<AuditStore, 'latestCheckpoint'>;
 
 /**
  * Signs a checkpoint when entries were appended since the last one. The checkpoint's own
- * `audit.checkpointed` record does not count, or every run would sign a segment of one record.
+ * `audit.checkpointed` record does not count (`AuditLog.checkpoint` decides), or every run would sign a
+ * segment of one record.
  * @example
  * const outcome = await checkpointTask(runtime.audit, createAuditStore(runtime.database));
  * logger[outcome.level](outcome, 'audit checkpoint task');
@@ -80,9 +80,6 @@ export type ChainPosition = Pick<AuditStore, 'head' | 'latestCheckpoint' | 'read
 export async function checkpointTask(audit: Pick<AuditLog, 'checkpoint'>, chain: ChainPosition): Promise<CheckpointTaskOutcome> {
   const task = 'audit.checkpoint';
   const latest = await chain.latestCheckpoint();
-  if (latest !== null && !(await hasNewEntries(chain, latest))) {
-    return { task, outcome: 'nothing_new', level: 'info', signedThrough: latest.toSeq };
-  }
   const out = await audit.checkpoint();
   switch (out.kind) {
     case 'created': {
@@ -96,15 +93,6 @@ export async function checkpointTask(audit: Pick<AuditLog, 'checkpoint'>, chain:
     case 'refused':
       return { task, outcome: 'refused', level: 'error', firstBadSeq: out.verification.firstBadSeq, reason: out.verification.reason };
   }
-}
-
-async function hasNewEntries(chain: ChainPosition, latest: SignedCheckpoint): Promise<boolean> {
-  const head = await chain.head();
-  // Stops at the first entry that is not the checkpoint's own record: at most two rows are read.
-  for await (const e of chain.readRange(latest.toSeq + 1, head.seq)) {
-    if (!recordsCheckpoint(e, latest)) return true;
-  }
-  return false;
 }
 
 /**
