@@ -207,8 +207,8 @@ export class DecisionEngine {
    * wording shows no separate questions. Read before the message's own vector: the hasher names only the
    * features of the vector it built last, and the explanation needs the message's.
    */
-  private questionReadings(event: MemoryEvent, shape: IssueShape, facts: readonly string[]): PartReading[] | null {
-    if (shape.kind !== 'questions' || (isVenueEvent(event) && event.kind !== 'message')) return null;
+  private questionReadings(shape: IssueShape, facts: readonly string[]): PartReading[] | null {
+    if (shape.kind !== 'questions') return null;
     return shape.parts.map((part) => {
       const p = this.internals.classifier.predict(this.hasher.vector(part, facts));
       return p.top < 0 ? { decision: UNKNOWN_DECISION, probability: 0 } : { decision: this.decisionOfLabel(p.classes[p.top]!), probability: p.probabilities[p.top]! };
@@ -224,8 +224,9 @@ export class DecisionEngine {
     const { classifier, index, calibrator, scorer, ownLog } = this.internals;
     const modules = this.handling(event);
     const facts = this.factsOf(event, modules);
-    const shape = issueShape(event.text);
-    const readings = this.questionReadings(event, shape, facts);
+    // Only what people write can carry several issues: a device line is one fault.
+    const shape: IssueShape = !isVenueEvent(event) || event.kind === 'message' ? issueShape(event.text) : { kind: 'single' };
+    const readings = this.questionReadings(shape, facts);
     const vector = this.hasher.vector(event.text, facts);
     let forcedBy: PatternModule | null = null;
     let forced: ForcedDecision | null = null;
@@ -265,7 +266,7 @@ export class DecisionEngine {
     const flood = this.floodCheck(event, now);
     // A connective says "second issue" by itself; separate questions do when one reads as another decision.
     const multiIssue =
-      (shape.kind === 'connective' && (!isVenueEvent(event) || event.kind === 'message')) ||
+      shape.kind === 'connective' ||
       (readings !== null && predicted !== null && isSecondIssue(predicted, readings, UNKNOWN_DECISION));
     const key = decision ?? UNKNOWN_DECISION;
     const pattern = this.pattern(key, key);
