@@ -19,6 +19,7 @@ function humanLines(path: string, r: ReplayReport): string[] {
     `  interventions   ${r.interventions} (saved ${pct(r.interventions_saved_rate)}; last half ${pct(r.halves[1]?.interventions_saved_rate ?? 0)})`,
     `  precision       ${pct(r.proposal_precision)} of ${r.proposals} proposals; repeat top-1 ${pct(r.repeat_top1)}, time saved ${pct(r.repeat_time_saved)}`,
     `  calibration     ECE ${r.ece.toFixed(4)}`,
+    `  frontier        ${r.frontier.map((f) => `${pct(f.automationRate)} at ${pct(f.wrongRate)} wrong`).join(', ')} (one ideal threshold, in hindsight)`,
     `  quarters        ${r.quarters.map((q) => `${pct(q.automation_rate)}/${pct(q.wrong_automation_rate)}`).join('  ')}`,
     `  speed           ${r.events_per_s} events/s`,
   ];

@@ -5,7 +5,8 @@ import { type DecisionParams, UNKNOWN_DECISION } from '../venue/types.js';
 import type { ExecutionGate } from './executionGate.js';
 import { type InboxItem, inboxLatencies } from './inbox.js';
 import { type EventResult, type Summary, type Tally, addResult, emptyTally, summarise } from './metrics.js';
-import { type OperatorModel, type ReplayProposal, answer } from './operator.js';
+import { type FrontierPoint, FRONTIER_RATES, type RankedProposal, automationFrontier } from './frontier.js';
+import { type OperatorModel, type ReplayProposal, answer, isExecutableDecision } from './operator.js';
 import { type Clause, type OwnExecution, clausesOf } from './safety.js';
 import type { StreamItem } from './streams.js';
 
@@ -59,6 +60,8 @@ export type ReplayReport = Summary & {
   readonly by_scenario: Readonly<Record<string, Summary>>;
   readonly ece: number;
   readonly calibration: readonly { from: number; to: number; n: number; meanConfidence: number; accuracy: number }[];
+  /** What an ideal single threshold on confidence would have executed at each wrong rate (frontier.ts). */
+  readonly frontier: readonly FrontierPoint[];
   readonly events_per_s: number;
   readonly warm_n: number;
   /** Executions the pre-execution check refused (only when the execution gate is in the path). */
@@ -93,6 +96,7 @@ export async function runReplay(
   const halves = [emptyTally(), emptyTally()];
   const scenarios = new Map<string, Tally>();
   const pairs: { confidence: number; correct: boolean }[] = [];
+  const executable: RankedProposal[] = [];
   const seen = new Set<string>();
   const venue = new VenueScorer();
   const queue: (() => Promise<void>)[] = [];
@@ -111,6 +115,7 @@ export async function runReplay(
     if (!scenarios.has(prefix)) scenarios.set(prefix, emptyTally());
     addResult(scenarios.get(prefix)!, scored.result);
     if (scored.confidence !== null) pairs.push({ confidence: scored.confidence, correct: scored.result.correct });
+    if (p.decision !== null && isExecutableDecision(p.decision)) executable.push({ confidence: p.confidence, correct: scored.result.correct });
     venue.observe(item, p, a);
     queue.push(() => Promise.resolve(subject.feedback(item.event, item.truth, a.outcome, a.execution)));
     while (queue.length > options.feedbackDelay) await queue.shift()!();
@@ -129,6 +134,11 @@ export async function runReplay(
       ...r,
       meanConfidence: round(r.meanConfidence),
       accuracy: round(r.accuracy),
+    })),
+    frontier: automationFrontier(executable, items.length, FRONTIER_RATES).map((f) => ({
+      ...f,
+      threshold: f.threshold === null ? null : round(f.threshold),
+      automationRate: round(f.automationRate),
     })),
     events_per_s: Math.round(items.length / seconds),
     ...(options.gate ? { executions_refused: options.gate.refused } : {}),

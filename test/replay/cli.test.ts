@@ -23,6 +23,9 @@ describe('clubos replay', () => {
     expect(r.quarters).toHaveLength(4);
     expect(r.ece).toBeLessThan(0.1);
     expect(r.wrong_automation_rate).toBeLessThan(0.05);
+    expect(r.frontier.map((f: { wrongRate: number }) => f.wrongRate)).toEqual([0.01, 0.015, 0.02]);
+    expect(r.frontier[2].executed).toBeGreaterThanOrEqual(r.frontier[0].executed);
+    for (const f of r.frontier) expect(f.wrong).toBeLessThanOrEqual(f.wrongRate * f.executed);
   });
 
   it('adds the venue metrics on a venue stream and keeps it safe', async () => {
@@ -51,6 +54,8 @@ describe('clubos replay', () => {
     const json = JSON.parse((await run([fixture('venue.head300.jsonl'), '--json'])).out[0]!);
     const lastHalf = `last half ${(json.halves[1].interventions_saved_rate * 100).toFixed(1)} %`;
     expect(out.find((l) => l.trimStart().startsWith('interventions'))).toContain(lastHalf);
+    const frontier = json.frontier.map((f: { automationRate: number; wrongRate: number }) => `${(f.automationRate * 100).toFixed(1)} % at ${(f.wrongRate * 100).toFixed(1)} % wrong`);
+    expect(out.find((l) => l.trimStart().startsWith('frontier'))).toContain(frontier.join(', '));
     expect((await run([fixture('venue.head300.jsonl'), '--operator', 'sleepy'])).code).toBe(2);
   });
 });

@@ -84,6 +84,9 @@ describe('replay harness arithmetic', () => {
     expect(r.ci.automation_rate![0]).toBeLessThan(0.5);
     expect(r.ci.automation_rate![1]).toBeGreaterThan(0.5);
     expect(r.safety_violations).toBeUndefined();
+    // Executable proposals by confidence: b .97 right, d .96 wrong, h .85 right, c .8 wrong, e .6 right, f .55 wrong
+    // (a proposes nothing, g proposes "no automatable decision"): within 2 % wrong only b's threshold holds.
+    expect(r.frontier).toEqual([0.01, 0.015, 0.02].map((wrongRate) => ({ wrongRate, threshold: 0.97, executed: 1, wrong: 0, automationRate: 0.125 })));
   });
 
   it('lets an attentive operator veto a wrong suggestion instead of executing it', async () => {
