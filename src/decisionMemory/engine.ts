@@ -290,7 +290,7 @@ export class DecisionEngine {
         suggestFloor: this.suggestFloor,
         unknownNearby: neighbours.some((n) => n.example.decision === UNKNOWN_DECISION),
         blockedBy,
-        handoffRisk: forced !== null || decision === null ? 0 : handoffRisk(confidence, this.handoffShare(prediction, decision)),
+        handoffRisk: forced !== null || decision === null ? 0 : handoffRisk(confidence, this.handoffShare(prediction, decision, event)),
         multiIssue,
         killSwitched:
           decision !== null &&
@@ -462,9 +462,15 @@ export class DecisionEngine {
     }
   }
 
-  /** The share of the classifier's belief outside its top class that sits on handoff decisions. */
-  private handoffShare(prediction: Prediction, decision: string): number {
+  /**
+   * The share of the classifier's belief outside its top class that sits on handoffs: handoff decisions, and
+   * decisions a guard would hand to a human here and now. "PC frozen again" read as a TrackMan reset, with a
+   * reboot as the runner-up that the reboot limit turns into `escalate_tech`: the alternative is a technician,
+   * not another remote fix, and the proposal risks acting where a human was due.
+   */
+  private handoffShare(prediction: Prediction, decision: string, event: MemoryEvent): number {
     if (prediction.top < 0) return 0;
+    const handsOff = new Map<string, boolean>();
     let handoff = 0;
     let rest = 0;
     for (let c = 0; c < prediction.classes.length; c++) {
@@ -472,9 +478,21 @@ export class DecisionEngine {
       const p = prediction.probabilities[c]!;
       rest += p;
       const d = this.decisionOfLabel(prediction.classes[c]!);
-      if (d !== decision && isHandoffDecision(d)) handoff += p;
+      if (d === decision) continue;
+      let h = handsOff.get(d);
+      if (h === undefined) {
+        h = isHandoffDecision(d) || (d !== UNKNOWN_DECISION && this.guardHandsOff(event, d));
+        handsOff.set(d, h);
+      }
+      if (h) handoff += p;
     }
     return rest > 0 ? handoff / rest : 0;
+  }
+
+  /** Whether a guard of the decision's module would turn it into a handoff for this event now. */
+  private guardHandsOff(event: MemoryEvent, decision: string): boolean {
+    const m = this.owner(decision);
+    return m.guards(event, decision, m.params(event, decision), this.internals.ownLog).some((b) => b.route === 'handoff');
   }
 
   private decisionOfLabel(label: string): string {

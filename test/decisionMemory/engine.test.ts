@@ -6,6 +6,7 @@ import { venueModules } from '../../src/decisionMemory/modules/venueModules.js';
 import { ExampleIndex } from '../../src/decisionMemory/textSimilarity.js';
 import { textFeatures, vectorise, words } from '../../src/decisionMemory/features.js';
 import type { TextEvent } from '../../src/decisionMemory/types.js';
+import type { LoggedAction, VenueEvent } from '../../src/venue/types.js';
 import { parseStream } from '../../src/replay/streams.js';
 
 const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 60_000);
@@ -215,5 +216,57 @@ describe('venue modules', () => {
       expect(p.decision === 'unlock_door' && (p.tier === 'auto' || p.tier === 'suggest') && !item.venue!.unlockAllowed).toBe(false);
       engine.learn(item.event, item.truth, 'decided', item.event.t);
     }
+  });
+});
+
+describe('handoff risk', () => {
+  const start = Date.UTC(2025, 8, 6, 20, 0);
+  const booking = { id: 'bk-1', location: 'Dartmouth', bay: 3, startsAt: new Date(start - 3_600_000), endsAt: new Date(start + 6 * 3_600_000) };
+  const msg = (i: number, text: string, recentActions: LoggedAction[] = []): VenueEvent => ({
+    id: `m${i}`,
+    t: new Date(start + i * 60_000),
+    kind: 'message',
+    channel: 'sms',
+    from: `c-${i}`,
+    location: null,
+    bay: null,
+    text,
+    context: { booking, recentActions },
+  });
+  const REMEDIES: Record<string, string[]> = {
+    reset_trackman: ['trackman frozen', 'the trackman stopped tracking', 'no ball data on the trackman', 'trackman is not reading shots'],
+    reboot_bay_pc: ['the whole computer froze', 'the pc is stuck on a black screen', 'windows is frozen, mouse does nothing', 'computer crashed'],
+  };
+  /** Two engines taught exactly alike (the engine is deterministic for a seed). */
+  function taught(): DecisionEngine {
+    const engine = new DecisionEngine(undefined, venueModules());
+    let i = 0;
+    for (let r = 0; r < 30; r++) {
+      for (const [decision, texts] of Object.entries(REMEDIES)) {
+        const e = msg(i++, texts[r % texts.length]!);
+        engine.propose(e, e.t);
+        engine.learn(e, { decision, params: { location: 'Dartmouth', bay: 3 } }, 'decided', e.t);
+      }
+    }
+    return engine;
+  }
+
+  it('counts an alternative a guard would hand to a human as a handoff: a reset is held when the bay was just rebooted', () => {
+    const text = 'trackman frozen, the computer too';
+    const i = 200;
+    const quiet = taught().propose(msg(i, text), new Date(start + i * 60_000));
+    const rebootedAt = new Date(start + (i - 10) * 60_000);
+    const rebooted = taught().propose(
+      msg(i, text, [{ action: 'reboot_bay_pc', location: 'Dartmouth', bay: 3, at: rebootedAt }]),
+      new Date(start + i * 60_000),
+    );
+    // The same reading both times: a reset, with the reboot as the runner-up.
+    expect(quiet.decision).toBe('reset_trackman');
+    expect(rebooted.decision).toBe('reset_trackman');
+    expect(rebooted.confidence).toBeCloseTo(quiet.confidence, 6);
+    expect(quiet.explanation.reasons).not.toContain('handoff_risk');
+    // Ten minutes after a reboot the runner-up is `escalate_tech` (reboot limit): acting risks a human's case.
+    expect(rebooted.explanation.reasons).toContain('handoff_risk');
+    expect(rebooted.tier).toBe('queue');
   });
 });
