@@ -291,6 +291,8 @@ export class DecisionEngine {
         unknownNearby: neighbours.some((n) => n.example.decision === UNKNOWN_DECISION),
         blockedBy,
         handoffRisk: forced !== null || decision === null ? 0 : handoffRisk(confidence, this.handoffShare(prediction, decision, event)),
+        risk: entry?.risk,
+        familiarity: Math.max(0, ...neighbours.filter((n) => n.example.decision === decision).map((n) => n.similarity)),
         multiIssue,
         killSwitched:
           decision !== null &&

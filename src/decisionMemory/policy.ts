@@ -1,3 +1,4 @@
+import type { RiskClass } from '../venue/catalogue.js';
 import type { ExecutionTier, Tier } from '../venue/types.js';
 import { TIERS } from '../venue/types.js';
 import type { PatternState } from './patterns.js';
@@ -40,6 +41,12 @@ export interface PolicySettings {
   readonly suggestBudget: SuggestBudget;
   /** Largest tolerated probability that an execution lands on an event a human had to handle. */
   readonly maxHandoffRisk: number;
+  /**
+   * How similar a remembered example of a door unlock must be for an unlock to run without a human: physical
+   * access is granted on wording operators approved before, not on a confident reading of something new
+   * ("found the back door unlocked" shares "door" and the stem of "unlock" with every request to get in).
+   */
+  readonly accessFamiliarity: number;
 }
 
 export const DEFAULT_POLICY: PolicySettings = {
@@ -47,6 +54,7 @@ export const DEFAULT_POLICY: PolicySettings = {
   suggestGate: 0.85,
   suggestBudget: DEFAULT_SUGGEST_BUDGET,
   maxHandoffRisk: 0.005,
+  accessFamiliarity: 0.5,
 };
 
 /** Why a tier was lowered, by name. */
@@ -63,7 +71,8 @@ export type PolicyReason =
   | 'guard'
   | 'kill_switch'
   | 'multi_issue'
-  | 'handoff_risk';
+  | 'handoff_risk'
+  | 'unfamiliar_access';
 
 export interface PolicyInput {
   readonly decision: string | null;
@@ -88,6 +97,10 @@ export interface PolicyInput {
   readonly multiIssue: boolean;
   /** Probability that the event needed a human instead (see `handoffRisk`). */
   readonly handoffRisk: number;
+  /** The decision's risk class in the catalogue (undefined outside it). */
+  readonly risk: RiskClass | undefined;
+  /** Similarity of the closest remembered example of the same decision among the nearest (0 when none). */
+  readonly familiarity: number;
 }
 
 export interface TierDecision {
@@ -137,6 +150,7 @@ export function decideTier(input: PolicyInput, settings: PolicySettings): TierDe
   if (input.patternState === 'demoted') lower('queue', 'demoted');
   if (input.multiIssue) lower('queue', 'multi_issue');
   if (input.handoffRisk > settings.maxHandoffRisk) lower('queue', 'handoff_risk');
+  if (input.risk === 'access' && input.familiarity < settings.accessFamiliarity) lower('queue', 'unfamiliar_access');
   if (input.patternState === 'learning') lower('queue', 'not_promoted');
   if (input.patternState === 'suggested') lower('suggest', 'not_promoted');
   // The error budget's floor only opens what the confidence itself put in the band, for a promoted pattern: an

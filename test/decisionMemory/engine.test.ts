@@ -270,3 +270,46 @@ describe('handoff risk', () => {
     expect(rebooted.tier).toBe('queue');
   });
 });
+
+describe('door access', () => {
+  const start = Date.UTC(2025, 8, 6, 20, 0);
+  const msg = (i: number, text: string): VenueEvent => ({
+    id: `a${i}`,
+    t: new Date(start + i * 60_000),
+    kind: 'message',
+    channel: 'sms',
+    from: `c-${i}`,
+    location: null,
+    bay: null,
+    text,
+    // Every sender is inside their booking's window: an unlock is allowed for each one.
+    context: {
+      booking: { id: `bk-${i}`, location: 'Dartmouth', bay: 1, startsAt: new Date(start + (i - 10) * 60_000), endsAt: new Date(start + (i + 60) * 60_000) },
+      recentActions: [],
+    },
+  });
+  const TAUGHT: Record<string, string[]> = {
+    unlock_door: ["i'm at the door and the code doesn't work", 'door code not working, can you let us in', 'we are outside, the door is locked', 'can you unlock the door please'],
+    reply_faq_hours: ['what time do you close tonight', 'are you open on sundays', 'what are your hours', 'how late are you open'],
+  };
+
+  it('unlocks on its own only for wording like an unlock operators approved', () => {
+    const engine = new DecisionEngine(undefined, venueModules());
+    let i = 0;
+    for (let r = 0; r < 30; r++) {
+      for (const [decision, texts] of Object.entries(TAUGHT)) {
+        const e = msg(i++, texts[r % texts.length]!);
+        const p = engine.propose(e, e.t);
+        engine.learn(e, { decision, params: p.decision === decision ? p.params : { location: 'Dartmouth', bookingId: `bk-${i - 1}` } }, 'decided', e.t);
+      }
+    }
+    const familiar = engine.propose(msg(i, "i'm at the door and the code doesn't work"), new Date(start + i * 60_000));
+    expect(familiar.decision).toBe('unlock_door');
+    expect(familiar.explanation.reasons).not.toContain('unfamiliar_access');
+    const novel = engine.propose(msg(i + 1, 'found the back door unlocked'), new Date(start + (i + 1) * 60_000));
+    // A confident reading of new wording: the door stays shut until a human looks.
+    expect(novel.decision).toBe('unlock_door');
+    expect(novel.explanation.reasons).toContain('unfamiliar_access');
+    expect(novel.tier).toBe('queue');
+  });
+});

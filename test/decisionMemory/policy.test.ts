@@ -22,6 +22,8 @@ const input = fc.record({
   killSwitched: fc.boolean(),
   multiIssue: fc.boolean(),
   handoffRisk: fc.double({ min: 0, max: 1, noNaN: true }),
+  risk: fc.constantFrom('routine', 'access', 'session_impact', undefined),
+  familiarity: fc.double({ min: 0, max: 1, noNaN: true }),
 });
 
 const rank = (t: string) => TIERS.indexOf(t as never);
@@ -71,6 +73,14 @@ describe('tier policy', () => {
     expect(decideTier({ ...base, patternState: 'suggested' }, DEFAULT_POLICY).tier).toBe('suggest');
     expect(decideTier({ ...base, patternState: 'suggested', suggestReliability: 0.2 }, DEFAULT_POLICY).tier).toBe('queue');
     expect(decideTier({ ...base, patternState: 'learning' }, DEFAULT_POLICY).tier).toBe('queue');
+  });
+
+  it('runs an unlock on its own only when a remembered unlock is worded closely enough', () => {
+    const unlock = { ...base, decision: 'unlock_door', risk: 'access' as const };
+    expect(decideTier({ ...unlock, familiarity: 0.8 }, DEFAULT_POLICY)).toEqual({ tier: 'auto', band: 'auto', reasons: [] });
+    expect(decideTier({ ...unlock, familiarity: 0.2 }, DEFAULT_POLICY)).toEqual({ tier: 'queue', band: 'auto', reasons: ['unfamiliar_access'] });
+    // Familiarity is asked of access only: any other action keeps its tier however new the wording.
+    expect(decideTier({ ...base, familiarity: 0 }, DEFAULT_POLICY).tier).toBe('auto');
   });
 
   it('routes to a human when a guard blocks, a kill switch is on or the pattern is locked', () => {

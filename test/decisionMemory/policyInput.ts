@@ -17,4 +17,6 @@ export const CONFIDENT: PolicyInput = {
   killSwitched: false,
   multiIssue: false,
   handoffRisk: 0,
+  risk: 'routine',
+  familiarity: 1,
 };

@@ -4,6 +4,7 @@ import { guardLog } from '../../src/decisionMemory/modules/venueMemory.js';
 import { SECOND_ISSUE_PROBABILITY, isSecondIssue, issueShape } from '../../src/decisionMemory/multiIssue.js';
 import { DEFAULT_POLICY, decideTier, handoffRisk } from '../../src/decisionMemory/policy.js';
 import type { LoggedAction, VenueEvent } from '../../src/venue/types.js';
+import { CONFIDENT } from './policyInput.js';
 
 const t0 = Date.UTC(2025, 8, 1, 20);
 const reset = (minute: number, bay = 1): LoggedAction => ({ action: 'reset_trackman', location: 'Dartmouth', bay, at: new Date(t0 + minute * 60_000) });
@@ -62,22 +63,7 @@ describe('multi-issue messages', () => {
   });
 
   it('caps a multi-issue proposal at the approval queue', () => {
-    const base = {
-      decision: 'reply_faq_hours',
-      confidence: 0.99,
-      catalogueCap: 'auto' as const,
-      handoff: false,
-      unknown: false,
-      anomaly: false,
-      emergency: false,
-      patternState: 'auto' as const,
-      suggestReliability: 1,
-      suggestFloor: 0.95,
-      unknownNearby: false,
-      blockedBy: [],
-      killSwitched: false,
-      handoffRisk: 0,
-    };
+    const base = { ...CONFIDENT, decision: 'reply_faq_hours' };
     expect(decideTier({ ...base, multiIssue: false }, DEFAULT_POLICY).tier).toBe('auto');
     const capped = decideTier({ ...base, multiIssue: true }, DEFAULT_POLICY);
     expect(capped.tier).toBe('queue');
