@@ -4,7 +4,7 @@ import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings,
 import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from './calibration.js';
 import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction } from './classifier.js';
 import { FeatureHasher } from './featureHasher.js';
-import type { SparseVector } from './features.js';
+import { type SparseVector, hashFeature } from './features.js';
 import { DEFAULT_SCORER_OPTIONS, type MatchEvidence, MatchScorer, type MatchScorerOptions } from './matchScore.js';
 import { decisionModule } from './modules/decisionModule.js';
 import type { ForcedDecision, PatternModule } from './modules/module.js';
@@ -81,6 +81,30 @@ export interface KillSwitches {
 function isHandoffDecision(decision: string): boolean {
   const entry = catalogueEntry(decision);
   return entry !== undefined ? entry.kind === 'handoff' : decision.startsWith('escalate_');
+}
+
+/**
+ * Whether one of the nearest remembered examples of `decision` carries every decisive fact (as its `s:` feature).
+ * @example contextSeen('ack_no_action', [], []) // true
+ */
+export function contextSeen(decision: string, facts: readonly string[], neighbours: readonly Neighbour[]): boolean {
+  if (facts.length === 0) return true;
+  const ids = facts.map((f) => hashFeature(`s:${f}`));
+  return neighbours.some((n) => n.example.decision === decision && ids.every((id) => hasFeature(n.example.vector, id)));
+}
+
+/** Binary search in a vector's ascending ids. */
+function hasFeature(v: SparseVector, id: number): boolean {
+  let lo = 0;
+  let hi = v.ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = v.ids[mid]!;
+    if (x === id) return true;
+    if (x < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 /** Proposals awaiting their truth that are kept (oldest dropped first): far more than any inbox holds. */
@@ -293,6 +317,7 @@ export class DecisionEngine {
         handoffRisk: forced !== null || decision === null ? 0 : handoffRisk(confidence, this.handoffShare(prediction, decision, event)),
         risk: entry?.risk,
         familiarity: Math.max(0, ...neighbours.filter((n) => n.example.decision === decision).map((n) => n.similarity)),
+        contextSeen: decision === null || forced !== null || contextSeen(decision, modules.flatMap((m) => m.decisiveFacts?.(event) ?? []), neighbours),
         multiIssue,
         killSwitched:
           decision !== null &&

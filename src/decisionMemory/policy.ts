@@ -72,7 +72,8 @@ export type PolicyReason =
   | 'kill_switch'
   | 'multi_issue'
   | 'handoff_risk'
-  | 'unfamiliar_access';
+  | 'unfamiliar_access'
+  | 'unfamiliar_context';
 
 export interface PolicyInput {
   readonly decision: string | null;
@@ -101,6 +102,8 @@ export interface PolicyInput {
   readonly risk: RiskClass | undefined;
   /** Similarity of the closest remembered example of the same decision among the nearest (0 when none). */
   readonly familiarity: number;
+  /** Operators decided this decision before for an event sharing the event's decisive facts (or it has none). */
+  readonly contextSeen: boolean;
 }
 
 export interface TierDecision {
@@ -151,6 +154,7 @@ export function decideTier(input: PolicyInput, settings: PolicySettings): TierDe
   if (input.multiIssue) lower('queue', 'multi_issue');
   if (input.handoffRisk > settings.maxHandoffRisk) lower('queue', 'handoff_risk');
   if (input.risk === 'access' && input.familiarity < settings.accessFamiliarity) lower('queue', 'unfamiliar_access');
+  if (!input.contextSeen) lower('queue', 'unfamiliar_context');
   if (input.patternState === 'learning') lower('queue', 'not_promoted');
   if (input.patternState === 'suggested') lower('suggest', 'not_promoted');
   // The error budget's floor only opens what the confidence itself put in the band, for a promoted pattern: an

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DecisionEngine } from '../../src/decisionMemory/engine.js';
+import { DecisionEngine, contextSeen } from '../../src/decisionMemory/engine.js';
 import { decodeEngineState, encodeEngineState } from '../../src/decisionMemory/engineCodec.js';
 import { venueModules } from '../../src/decisionMemory/modules/venueModules.js';
 import { ExampleIndex } from '../../src/decisionMemory/textSimilarity.js';
@@ -311,5 +311,51 @@ describe('door access', () => {
     expect(novel.decision).toBe('unlock_door');
     expect(novel.explanation.reasons).toContain('unfamiliar_access');
     expect(novel.tier).toBe('queue');
+  });
+});
+
+describe('decisive facts', () => {
+  const start = Date.UTC(2025, 8, 6, 20, 0);
+  const LINE = 'BenQ projector power state=off bay=2 source=network poll';
+  const line = (i: number, booked: boolean): VenueEvent => ({
+    id: `d${i}`,
+    t: new Date(start + i * 3_600_000),
+    kind: 'device_event',
+    channel: 'device',
+    from: 'RIV-B2-PRJ',
+    location: 'Riverside',
+    bay: 2,
+    text: LINE,
+    context: {
+      booking: booked ? { id: `bk-${i}`, location: 'Riverside', bay: 2, startsAt: new Date(start + i * 3_600_000 - 600_000), endsAt: new Date(start + i * 3_600_000 + 3_000_000) } : null,
+      recentActions: [],
+    },
+  });
+
+  it('powers a projector on by itself only in the booking state operators powered it on in', () => {
+    const engine = new DecisionEngine(undefined, venueModules());
+    for (let i = 0; i < 40; i++) {
+      const e = line(i, true);
+      engine.propose(e, e.t);
+      engine.learn(e, { decision: 'projector_power_on', params: { location: 'Riverside', bay: 2 } }, 'decided', e.t);
+    }
+    const booked = engine.propose(line(40, true), line(40, true).t);
+    expect(booked.decision).toBe('projector_power_on');
+    expect(booked.explanation.reasons).not.toContain('unfamiliar_context');
+    // The same line in an empty bay: the wording says "power on", but no operator ever did that without a booking.
+    const empty = engine.propose(line(41, false), line(41, false).t);
+    expect(empty.decision).toBe('projector_power_on');
+    expect(empty.explanation.reasons).toContain('unfamiliar_context');
+    expect(empty.tier).toBe('queue');
+  });
+
+  it('finds the decisive facts only on remembered examples of the same decision', () => {
+    const v = (names: string[]) => vectorise(names.map((n) => [n, 1]));
+    const near = (decision: string, names: string[]) => ({ index: 0, example: { id: 'x', decision, vector: v(names), at: 0 }, similarity: 0.9 });
+    const facts = ['line=projector_off', 'booked=false'];
+    expect(contextSeen('ack_no_action', facts, [near('ack_no_action', ['w:projector', 's:line=projector_off', 's:booked=false'])])).toBe(true);
+    expect(contextSeen('ack_no_action', facts, [near('ack_no_action', ['s:line=projector_off', 's:booked=true'])])).toBe(false);
+    expect(contextSeen('ack_no_action', facts, [near('projector_power_on', ['s:line=projector_off', 's:booked=false'])])).toBe(false);
+    expect(contextSeen('ack_no_action', [], [])).toBe(true);
   });
 });

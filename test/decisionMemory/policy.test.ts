@@ -24,6 +24,7 @@ const input = fc.record({
   handoffRisk: fc.double({ min: 0, max: 1, noNaN: true }),
   risk: fc.constantFrom('routine', 'access', 'session_impact', undefined),
   familiarity: fc.double({ min: 0, max: 1, noNaN: true }),
+  contextSeen: fc.boolean(),
 });
 
 const rank = (t: string) => TIERS.indexOf(t as never);
@@ -81,6 +82,10 @@ describe('tier policy', () => {
     expect(decideTier({ ...unlock, familiarity: 0.2 }, DEFAULT_POLICY)).toEqual({ tier: 'queue', band: 'auto', reasons: ['unfamiliar_access'] });
     // Familiarity is asked of access only: any other action keeps its tier however new the wording.
     expect(decideTier({ ...base, familiarity: 0 }, DEFAULT_POLICY).tier).toBe('auto');
+  });
+
+  it('holds a decision in a context operators never decided it in', () => {
+    expect(decideTier({ ...base, contextSeen: false }, DEFAULT_POLICY)).toEqual({ tier: 'queue', band: 'auto', reasons: ['unfamiliar_context'] });
   });
 
   it('routes to a human when a guard blocks, a kill switch is on or the pattern is locked', () => {

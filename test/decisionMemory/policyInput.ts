@@ -19,4 +19,5 @@ export const CONFIDENT: PolicyInput = {
   handoffRisk: 0,
   risk: 'routine',
   familiarity: 1,
+  contextSeen: true,
 };

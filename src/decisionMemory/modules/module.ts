@@ -35,6 +35,12 @@ export interface PatternModule {
   owns(decision: string): boolean;
   /** Structured facts (`name=value`) that join the text features. */
   facts(event: MemoryEvent, log: readonly LoggedAction[]): string[];
+  /**
+   * The facts (a subset of `facts`) on which the decision for this event turns beyond its wording: the same device
+   * line asks for the projector to be powered on in a booked bay and for nothing in an empty one. A decision runs
+   * on its own only where operators decided it for an event with all these facts before. Absent: wording decides.
+   */
+  decisiveFacts?(event: MemoryEvent): string[];
   /** Safety overrides that bypass learning. */
   forced(event: MemoryEvent, log: readonly LoggedAction[]): ForcedDecision | null;
   /** The parameters a decision would run with, extracted from the event. */

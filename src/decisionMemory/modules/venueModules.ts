@@ -106,6 +106,10 @@ export function venueModules(): PatternModule[] {
       const line = classifyDeviceLine(event.from, event.text);
       return [...common, `line=${line.type}`, `device=${line.device}`, `unit=${line.unit?.kind ?? 'none'}`, `booked=${event.context.booking !== null}`, `outage=${mem.outageVerdict(event) ?? 'none'}`];
     },
+    decisiveFacts: (event) => {
+      if (!isVenueEvent(event) || event.kind !== 'device_event') return [];
+      return [`line=${classifyDeviceLine(event.from, event.text).type}`, `booked=${event.context.booking !== null}`];
+    },
     forced: (event) => {
       if (!isVenueEvent(event) || event.kind !== 'device_event') return null;
       const verdict = mem.outageVerdict(event);
