@@ -317,7 +317,7 @@ export class DecisionEngine {
         handoffRisk: forced !== null || decision === null ? 0 : handoffRisk(confidence, this.handoffShare(prediction, decision, event)),
         risk: entry?.risk,
         familiarity: Math.max(0, ...neighbours.filter((n) => n.example.decision === decision).map((n) => n.similarity)),
-        contextSeen: decision === null || forced !== null || contextSeen(decision, modules.flatMap((m) => m.decisiveFacts?.(event) ?? []), neighbours),
+        contextSeen: decision === null || forced !== null || contextSeen(decision, modules.flatMap((m) => m.decisiveFacts?.(event, decision, ownLog) ?? []), neighbours),
         multiIssue,
         killSwitched:
           decision !== null &&

@@ -359,3 +359,47 @@ describe('decisive facts', () => {
     expect(contextSeen('ack_no_action', [], [])).toBe(true);
   });
 });
+
+describe('a remote fix after a reboot', () => {
+  const start = Date.UTC(2025, 8, 6, 20, 0);
+  const msg = (i: number, text: string, rebootedMinutesAgo: number | null): VenueEvent => {
+    const t = new Date(start + i * 3_600_000);
+    return {
+      id: `r${i}`,
+      t,
+      kind: 'message',
+      channel: 'sms',
+      from: `c-${i}`,
+      location: null,
+      bay: null,
+      text,
+      context: {
+        booking: { id: `bk-${i}`, location: 'Bedford', bay: 2, startsAt: new Date(t.getTime() - 1_800_000), endsAt: new Date(t.getTime() + 3_600_000) },
+        recentActions: rebootedMinutesAgo === null ? [] : [{ action: 'reboot_bay_pc', location: 'Bedford', bay: 2, at: new Date(t.getTime() - rebootedMinutesAgo * 60_000) }],
+      },
+    };
+  };
+  const decide = (engine: DecisionEngine, e: VenueEvent) => {
+    engine.propose(e, e.t);
+    engine.learn(e, { decision: 'reset_trackman', params: { location: 'Bedford', bay: 2 } }, 'decided', e.t);
+  };
+
+  it('resets a TrackMan in a bay rebooted minutes ago only once operators have done so', () => {
+    const engine = new DecisionEngine(undefined, venueModules());
+    const texts = ['trackman frozen', 'the trackman is frozen', 'trackman stopped tracking', 'trackman frozen again'];
+    for (let i = 0; i < 40; i++) decide(engine, msg(i, texts[i % texts.length]!, null));
+    const quiet = engine.propose(msg(40, 'trackman frozen', null), msg(40, '', null).t);
+    expect(quiet.decision).toBe('reset_trackman');
+    expect(quiet.explanation.reasons).not.toContain('unfamiliar_context');
+    // Ten minutes after a reboot the same words may mean the PC is failing again: a human decides, the first time.
+    const afterReboot = msg(41, 'trackman frozen', 10);
+    const first = engine.propose(afterReboot, afterReboot.t);
+    expect(first.decision).toBe('reset_trackman');
+    expect(first.explanation.reasons).toContain('unfamiliar_context');
+    expect(first.tier).toBe('queue');
+    engine.learn(afterReboot, { decision: 'reset_trackman', params: { location: 'Bedford', bay: 2 } }, 'approval', afterReboot.t);
+    // An operator approved a reset after a reboot: the same case is now one operators have decided.
+    const again = msg(42, 'trackman frozen', 10);
+    expect(engine.propose(again, again.t).explanation.reasons).not.toContain('unfamiliar_context');
+  });
+});

@@ -40,7 +40,7 @@ export interface PatternModule {
    * line asks for the projector to be powered on in a booked bay and for nothing in an empty one. A decision runs
    * on its own only where operators decided it for an event with all these facts before. Absent: wording decides.
    */
-  decisiveFacts?(event: MemoryEvent): string[];
+  decisiveFacts?(event: MemoryEvent, decision: string, log: readonly LoggedAction[]): string[];
   /** Safety overrides that bypass learning. */
   forced(event: MemoryEvent, log: readonly LoggedAction[]): ForcedDecision | null;
   /** The parameters a decision would run with, extracted from the event. */

@@ -26,6 +26,16 @@ const BOOKING_DECISIONS = new Set(['extend_session_link', 'escalate_booking_chan
 
 const minutes = (ms: number): number => ms / 60_000;
 
+/** Remote fixes of a bay's devices (what a reboot that did not help makes doubtful). */
+const REMOTE_FIXES = new Set(['reset_trackman', 'reboot_bay_pc', 'projector_power_on', 'power_cycle_tv']);
+const REBOOTED = 'bay_rebooted=recent';
+
+/** The event's bay had its PC rebooted within the reboot window (the venue's log or the system's own). */
+function rebootedRecently(mem: VenueMemory, event: VenueEvent, log: readonly LoggedAction[]): boolean {
+  const r = mem.resolve(event);
+  return r.location !== null && r.bay !== null && rebootLimitReached(guardLog(event, log), r.location.value, r.bay.value, event.t);
+}
+
 function venueParams(mem: VenueMemory, event: MemoryEvent, decision: string): DecisionParams {
   return isVenueEvent(event) ? paramsForDecision(decision, event, mem.resolve(event)) : {};
 }
@@ -101,14 +111,18 @@ export function venueModules(): PatternModule[] {
         `loc=${r.location === null ? 'unknown' : 'known'}`,
         `bay=${r.bay === null ? 'unknown' : r.bay.source}`,
         ...(link === null ? [] : [link.fact]),
+        ...(rebootedRecently(mem, event, log) ? [REBOOTED] : []),
       ];
       if (event.kind !== 'device_event') return common;
       const line = classifyDeviceLine(event.from, event.text);
       return [...common, `line=${line.type}`, `device=${line.device}`, `unit=${line.unit?.kind ?? 'none'}`, `booked=${event.context.booking !== null}`, `outage=${mem.outageVerdict(event) ?? 'none'}`];
     },
-    decisiveFacts: (event) => {
-      if (!isVenueEvent(event) || event.kind !== 'device_event') return [];
-      return [`line=${classifyDeviceLine(event.from, event.text).type}`, `booked=${event.context.booking !== null}`];
+    decisiveFacts: (event, decision, log) => {
+      if (!isVenueEvent(event)) return [];
+      // A remote fix in a bay whose PC was just rebooted: only as operators did it after a reboot before.
+      const afterReboot = REMOTE_FIXES.has(decision) && rebootedRecently(mem, event, log) ? [REBOOTED] : [];
+      if (event.kind !== 'device_event') return afterReboot;
+      return [`line=${classifyDeviceLine(event.from, event.text).type}`, `booked=${event.context.booking !== null}`, ...afterReboot];
     },
     forced: (event) => {
       if (!isVenueEvent(event) || event.kind !== 'device_event') return null;
