@@ -10,6 +10,18 @@ import type { LoggedAction, VenueEvent } from '../../src/venue/types.js';
 import { parseStream } from '../../src/replay/streams.js';
 
 const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 60_000);
+/** A customer message at a venue, placed by its booking (no location or bay of its own); one sender per message. */
+const venueMessage = (id: string, t: Date, text: string, context: VenueEvent['context']): VenueEvent => ({
+  id,
+  t,
+  kind: 'message',
+  channel: 'sms',
+  from: `c-${id}`,
+  location: null,
+  bay: null,
+  text,
+  context,
+});
 const ev = (i: number, text: string): TextEvent => ({ id: `e${i}`, t: at(i), text });
 const TEMPLATES: Record<string, string[]> = {
   reset: ['trackman frozen in bay 3', 'the trackman is frozen again bay 1', 'trackman not tracking bay 2', 'tracking frozen on trackman'],
@@ -222,17 +234,8 @@ describe('venue modules', () => {
 describe('handoff risk', () => {
   const start = Date.UTC(2025, 8, 6, 20, 0);
   const booking = { id: 'bk-1', location: 'Dartmouth', bay: 3, startsAt: new Date(start - 3_600_000), endsAt: new Date(start + 6 * 3_600_000) };
-  const msg = (i: number, text: string, recentActions: LoggedAction[] = []): VenueEvent => ({
-    id: `m${i}`,
-    t: new Date(start + i * 60_000),
-    kind: 'message',
-    channel: 'sms',
-    from: `c-${i}`,
-    location: null,
-    bay: null,
-    text,
-    context: { booking, recentActions },
-  });
+  const msg = (i: number, text: string, recentActions: LoggedAction[] = []): VenueEvent =>
+    venueMessage(`m${i}`, new Date(start + i * 60_000), text, { booking, recentActions });
   const REMEDIES: Record<string, string[]> = {
     reset_trackman: ['trackman frozen', 'the trackman stopped tracking', 'no ball data on the trackman', 'trackman is not reading shots'],
     reboot_bay_pc: ['the whole computer froze', 'the pc is stuck on a black screen', 'windows is frozen, mouse does nothing', 'computer crashed'],
@@ -273,21 +276,12 @@ describe('handoff risk', () => {
 
 describe('door access', () => {
   const start = Date.UTC(2025, 8, 6, 20, 0);
-  const msg = (i: number, text: string): VenueEvent => ({
-    id: `a${i}`,
-    t: new Date(start + i * 60_000),
-    kind: 'message',
-    channel: 'sms',
-    from: `c-${i}`,
-    location: null,
-    bay: null,
-    text,
-    // Every sender is inside their booking's window: an unlock is allowed for each one.
-    context: {
+  // Every sender is inside their booking's window: an unlock is allowed for each one.
+  const msg = (i: number, text: string): VenueEvent =>
+    venueMessage(`a${i}`, new Date(start + i * 60_000), text, {
       booking: { id: `bk-${i}`, location: 'Dartmouth', bay: 1, startsAt: new Date(start + (i - 10) * 60_000), endsAt: new Date(start + (i + 60) * 60_000) },
       recentActions: [],
-    },
-  });
+    });
   const TAUGHT: Record<string, string[]> = {
     unlock_door: ["i'm at the door and the code doesn't work", 'door code not working, can you let us in', 'we are outside, the door is locked', 'can you unlock the door please'],
     reply_faq_hours: ['what time do you close tonight', 'are you open on sundays', 'what are your hours', 'how late are you open'],
@@ -364,20 +358,10 @@ describe('a remote fix after a reboot', () => {
   const start = Date.UTC(2025, 8, 6, 20, 0);
   const msg = (i: number, text: string, rebootedMinutesAgo: number | null): VenueEvent => {
     const t = new Date(start + i * 3_600_000);
-    return {
-      id: `r${i}`,
-      t,
-      kind: 'message',
-      channel: 'sms',
-      from: `c-${i}`,
-      location: null,
-      bay: null,
-      text,
-      context: {
-        booking: { id: `bk-${i}`, location: 'Bedford', bay: 2, startsAt: new Date(t.getTime() - 1_800_000), endsAt: new Date(t.getTime() + 3_600_000) },
-        recentActions: rebootedMinutesAgo === null ? [] : [{ action: 'reboot_bay_pc', location: 'Bedford', bay: 2, at: new Date(t.getTime() - rebootedMinutesAgo * 60_000) }],
-      },
-    };
+    return venueMessage(`r${i}`, t, text, {
+      booking: { id: `bk-${i}`, location: 'Bedford', bay: 2, startsAt: new Date(t.getTime() - 1_800_000), endsAt: new Date(t.getTime() + 3_600_000) },
+      recentActions: rebootedMinutesAgo === null ? [] : [{ action: 'reboot_bay_pc', location: 'Bedford', bay: 2, at: new Date(t.getTime() - rebootedMinutesAgo * 60_000) }],
+    });
   };
   const decide = (engine: DecisionEngine, e: VenueEvent) => {
     engine.propose(e, e.t);
