@@ -7,7 +7,8 @@ import { DEFAULT_SUGGEST_BUDGET, type SuggestBudget } from './suggestBudget.js';
 /**
  * From confidence to the tier actually used. The band comes from the thresholds; everything after that can
  * only LOWER it: the catalogue ceiling, promotion, the suggest-band track-record gate, operator holds,
- * guards and kill switches. Handoffs, unknowns, anomalies and emergencies escalate.
+ * guards and kill switches, the risk that a human was due, an unlock worded unlike any approved one, and a
+ * context operators never decided the decision in. Handoffs, unknowns, anomalies and emergencies escalate.
  */
 
 export interface Thresholds {
