@@ -31,24 +31,31 @@ function humanLines(path: string, r: ReplayReport): string[] {
   return lines;
 }
 
-/** `clubos replay STREAM.jsonl [--warm WARM.jsonl] [--operator absent|attentive] [--feedback-delay K] [--json]` */
+/**
+ * `clubos replay STREAM.jsonl [--warm WARM.jsonl] [--operator absent|attentive] [--feedback-delay K] [--seed N] [--json]`
+ * `--seed` replaces the engine's random seed (which remembered examples it rehearses): the same stream under
+ * other seeds shows how much of a figure is the stream and how much the draw, and that safety holds for every draw.
+ */
 export const replay: CliCommand = async (args, io) => {
   try {
-    const { positionals, flags, options } = parseArgs(args, { flags: ['json'], options: ['warm', 'operator', 'feedback-delay'] });
+    const { positionals, flags, options } = parseArgs(args, { flags: ['json'], options: ['warm', 'operator', 'feedback-delay', 'seed'] });
     const path = positionals[0];
-    if (path === undefined || positionals.length > 1) throw new UsageError('usage: clubos replay STREAM.jsonl [--warm WARM.jsonl] [--operator absent|attentive] [--json]');
+    if (path === undefined || positionals.length > 1) throw new UsageError('usage: clubos replay STREAM.jsonl [--warm WARM.jsonl] [--operator absent|attentive] [--feedback-delay K] [--seed N] [--json]');
     const operatorName = options.get('operator') ?? 'absent';
     if (operatorName !== 'absent' && operatorName !== 'attentive') throw new UsageError('--operator must be absent or attentive');
     const operator: OperatorModel = operatorName;
     const delay = Number(options.get('feedback-delay') ?? '0');
     if (!Number.isInteger(delay) || delay < 0) throw new UsageError('--feedback-delay must be a non-negative integer');
+    const seedText = options.get('seed') ?? String(DEFAULT_ENGINE_SETTINGS.seed);
+    if (!/^[0-9]{1,9}$/.test(seedText)) throw new UsageError('--seed must be a non-negative integer');
+    const seed = Number(seedText);
     const stream = parseStream(await readFile(path, 'utf8'));
     const warmPath = options.get('warm');
     const warm = warmPath === undefined ? [] : parseStream(await readFile(warmPath, 'utf8'));
     // The tiers come from the configured thresholds, exactly as on the server.
     const { pattern, suggestErrorBudget } = parseConfig(process.env);
     const policy = DEFAULT_ENGINE_SETTINGS.policy;
-    const settings = { ...DEFAULT_ENGINE_SETTINGS, policy: { ...policy, thresholds: pattern, suggestBudget: { ...policy.suggestBudget, rate: suggestErrorBudget } } };
+    const settings = { ...DEFAULT_ENGINE_SETTINGS, seed, policy: { ...policy, thresholds: pattern, suggestBudget: { ...policy.suggestBudget, rate: suggestErrorBudget } } };
     const subject = engineSubject(freshEngine(venueModules(), settings));
     if (warm.length > 0) await warmUp(subject, warm, operator);
     // The server's pre-execution check is in the path: what it refuses runs nothing.
