@@ -45,7 +45,8 @@ describe('automation frontier', () => {
         expect(f!.wrong).toBeLessThanOrEqual(r * f!.executed);
         const best = Math.max(0, ...[...new Set(ps.map((p) => p.confidence))].map((t) => atThreshold(ps, t)).filter((x) => x.wrong <= r * x.executed).map((x) => x.executed));
         expect(f!.executed).toBe(best);
-        if (f!.threshold !== null) expect(atThreshold(ps, f!.threshold)).toEqual({ executed: f!.executed, wrong: f!.wrong });
+        // No threshold means nothing runs: a threshold above every confidence.
+        expect(atThreshold(ps, f!.threshold ?? Number.POSITIVE_INFINITY)).toEqual({ executed: f!.executed, wrong: f!.wrong });
         expect(f!.automationRate).toBeCloseTo(f!.executed / (ps.length + 5), 12);
       }),
     );
