@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/main.js';
 import { ADMIN, type OperatorSession, createKey, login, sampleEvent, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/problems.js';
-import { type TestRuntime, secondInstance, startRuntime } from '../support/runtime.js';
+import { type TestRuntime, twoInstances } from '../support/runtime.js';
 
 const DAY = 86_400_000;
 
@@ -25,15 +25,13 @@ for (const engine of engines) {
     let rt: TestRuntime;
     let other: Runtime;
     let admin: OperatorSession;
-    beforeAll(async () => {
-      rt = await startRuntime(engine);
-      admin = await setupAdmin(rt);
-      // A second instance on the same database and clock: both run the task; the key's expiry is recorded once.
-      other = await secondInstance(rt);
+    // A second instance on the same database and clock: both run the task; the key's expiry is recorded once.
+    twoInstances(engine, (first, second) => {
+      rt = first;
+      other = second;
     });
-    afterAll(async () => {
-      await other.close();
-      await rt.dispose();
+    beforeAll(async () => {
+      admin = await setupAdmin(rt);
     });
 
     it('records a key that passed its expiry once, across instances, and never a revoked one', async () => {

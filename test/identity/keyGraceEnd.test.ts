@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/audit/entry.js';
 import type { Runtime } from '../../src/main.js';
 import { engines } from '../support/databases.js';
 import { FAULT_MESSAGE, withFault } from '../support/faults.js';
-import { type TestRuntime, secondInstance, startRuntime } from '../support/runtime.js';
+import { type TestRuntime, twoInstances } from '../support/runtime.js';
 
 const DAY = 86_400_000;
 const OPERATOR: Actor = { type: 'operator', id: 'op_grace' };
@@ -19,14 +19,10 @@ for (const engine of engines) {
   describe(`grace windows ending on ${engine.name}`, () => {
     let rt: TestRuntime;
     let other: Runtime;
-    beforeAll(async () => {
-      rt = await startRuntime(engine);
-      // A second instance on the same database and clock: both run the task; each key is revoked and audited once.
-      other = await secondInstance(rt);
-    });
-    afterAll(async () => {
-      await other.close();
-      await rt.dispose();
+    // A second instance on the same database and clock: both run the task; each key is revoked and audited once.
+    twoInstances(engine, (first, second) => {
+      rt = first;
+      other = second;
     });
 
     /** `n` keys rotated now, then the clock moved past their 7-day grace windows: the predecessors and their successors. */

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/audit/entry.js';
 import type { Runtime } from '../../src/main.js';
 import { engines } from '../support/databases.js';
 import { FAULT_MESSAGE, withFault } from '../support/faults.js';
-import { type TestRuntime, secondInstance, startRuntime } from '../support/runtime.js';
+import { type TestRuntime, twoInstances } from '../support/runtime.js';
 
 const DAY = 86_400_000;
 const OPERATOR: Actor = { type: 'operator', id: 'op_reminders' };
@@ -13,14 +13,10 @@ for (const engine of engines) {
   describe(`expiry reminders on ${engine.name}`, () => {
     let rt: TestRuntime;
     let other: Runtime;
-    beforeAll(async () => {
-      rt = await startRuntime(engine);
-      // A second instance on the same database and clock: both run the task; each reminder goes out once.
-      other = await secondInstance(rt);
-    });
-    afterAll(async () => {
-      await other.close();
-      await rt.dispose();
+    // A second instance on the same database and clock: both run the task; each reminder goes out once.
+    twoInstances(engine, (first, second) => {
+      rt = first;
+      other = second;
     });
 
     /** `n` keys expiring in 10 days: each one's 14-day reminder is due now (the clock never moves in this file). */

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { type ManualClock, manualClock } from '../../src/kernel/clock.js';
 import { createLogger } from '../../src/logging.js';
@@ -43,4 +44,22 @@ export async function startRuntime(engine: TestEngine, env: Record<string, strin
 export async function secondInstance(rt: TestRuntime, env: Record<string, string> = {}): Promise<Runtime> {
   const config = parseConfig({ LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-clubos-test', ...TEST_SECRETS, ...env });
   return buildRuntime(config, { database: rt.testDatabase, clock: rt.clock, logger: createLogger('silent') });
+}
+
+/**
+ * Two instances on one scratch database and clock for the enclosing describe block, started before its tests and
+ * closed after them: what several ClubOS processes that run the same periodic tasks look like. `use` receives both.
+ */
+export function twoInstances(engine: TestEngine, use: (first: TestRuntime, second: Runtime) => void): void {
+  let first: TestRuntime | undefined;
+  let second: Runtime | undefined;
+  beforeAll(async () => {
+    first = await startRuntime(engine);
+    second = await secondInstance(first);
+    use(first, second);
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.dispose();
+  });
 }

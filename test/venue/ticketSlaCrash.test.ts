@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/main.js';
 import { engines } from '../support/databases.js';
 import { FAULT_MESSAGE, withFault } from '../support/faults.js';
-import { type TestRuntime, secondInstance, startRuntime } from '../support/runtime.js';
+import { type TestRuntime, twoInstances } from '../support/runtime.js';
 
 const MIN = 60_000;
 
@@ -12,14 +12,10 @@ for (const engine of engines) {
     let rt: TestRuntime;
     let other: Runtime;
     let opened = 0;
-    beforeAll(async () => {
-      rt = await startRuntime(engine);
-      // A second instance on the same database and clock: both run the SLA task; each breach is alerted and audited once.
-      other = await secondInstance(rt);
-    });
-    afterAll(async () => {
-      await other.close();
-      await rt.dispose();
+    // A second instance on the same database and clock: both run the SLA task; each breach is alerted and audited once.
+    twoInstances(engine, (first, second) => {
+      rt = first;
+      other = second;
     });
 
     /** `n` critical tickets (15-minute response SLA) opened now, then the clock moved past their deadline. */
