@@ -6,7 +6,7 @@ import { ADMIN, createKey, login, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { TEST_SECRETS, type TestRuntime, startRuntime } from '../support/runtime.js';
 import { captureIO } from './io.js';
-import { type SignedScanReport, runScan, standInServers } from './signedScan.js';
+import { type SignedScanReport, runScan, standInServers, withEnv } from './signedScan.js';
 
 /** The served instance's LEAK_REPORT_SECRET (the test runtime's, base64 text like a generated one). */
 const SECRET = TEST_SECRETS.LEAK_REPORT_SECRET;
@@ -87,14 +87,9 @@ for (const engine of engines) {
     });
 
     it('takes the secret from CLUBOS_SCAN_LEAK_REPORT_SECRET too', async () => {
-      process.env.CLUBOS_SCAN_LEAK_REPORT_SECRET = SECRET;
-      try {
-        const { code, report } = await run([base, '--json', ...auth(), '--max-records', '60']);
-        expect(code).toBe(0);
-        expect(entry(report)).toMatchObject({ status: 'scanned', secret: 'accepted' });
-      } finally {
-        delete process.env.CLUBOS_SCAN_LEAK_REPORT_SECRET;
-      }
+      const { code, report } = await withEnv('CLUBOS_SCAN_LEAK_REPORT_SECRET', SECRET, () => run([base, '--json', ...auth(), '--max-records', '60']));
+      expect(code).toBe(0);
+      expect(entry(report)).toMatchObject({ status: 'scanned', secret: 'accepted' });
     });
 
     it('scores signed leak reports without a login: the route blocks, so the answer says what was detected (no flagged counter needed)', async () => {

@@ -44,3 +44,13 @@ export function standInServers() {
     },
   };
 }
+
+/** Runs `fn` with one environment variable set, and removes it afterwards whatever happens. */
+export async function withEnv<T>(name: string, value: string, fn: () => Promise<T>): Promise<T> {
+  process.env[name] = value;
+  try {
+    return await fn();
+  } finally {
+    delete process.env[name];
+  }
+}

@@ -7,7 +7,7 @@ import { ADMIN, login, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { type TestRuntime, startRuntime } from '../support/runtime.js';
 import { captureIO } from './io.js';
-import { type SignedScanReport, runScan, standInServers } from './signedScan.js';
+import { type SignedScanReport, runScan, standInServers, withEnv } from './signedScan.js';
 
 const SECRET = Buffer.alloc(32, 7).toString('base64');
 const OTHER_SECRET = Buffer.alloc(32, 8).toString('base64');
@@ -87,14 +87,9 @@ for (const engine of engines) {
     });
 
     it('takes the secret from CLUBOS_SCAN_OPENPHONE_SECRET too', async () => {
-      process.env.CLUBOS_SCAN_OPENPHONE_SECRET = SECRET;
-      try {
-        const { code, report } = await run([base, '--json', ...auth(), '--max-records', '60']);
-        expect(code).toBe(0);
-        expect(entry(report)).toMatchObject({ status: 'scanned', secret: 'accepted' });
-      } finally {
-        delete process.env.CLUBOS_SCAN_OPENPHONE_SECRET;
-      }
+      const { code, report } = await withEnv('CLUBOS_SCAN_OPENPHONE_SECRET', SECRET, () => run([base, '--json', ...auth(), '--max-records', '60']));
+      expect(code).toBe(0);
+      expect(entry(report)).toMatchObject({ status: 'scanned', secret: 'accepted' });
     });
 
     it('says when signed deliveries could not be scored (no credential reads the flagged counter), not "scanned"', async () => {
