@@ -93,6 +93,14 @@ export function contextSeen(decision: string, facts: readonly string[], neighbou
   return neighbours.some((n) => n.example.decision === decision && ids.every((id) => hasFeature(n.example.vector, id)));
 }
 
+/**
+ * The event's facts whose names are decisive (a fact the event lacks asks nothing).
+ * @example decisiveOf(['kind=device_event', 'booked=false'], ['booked', 'line']) // ['booked=false']
+ */
+export function decisiveOf(facts: readonly string[], names: readonly string[]): string[] {
+  return names.length === 0 ? [] : facts.filter((f) => names.includes(f.slice(0, f.indexOf('='))));
+}
+
 /** Binary search in a vector's ascending ids. */
 function hasFeature(v: SparseVector, id: number): boolean {
   let lo = 0;
@@ -317,7 +325,7 @@ export class DecisionEngine {
         handoffRisk: forced !== null || decision === null ? 0 : handoffRisk(confidence, this.handoffShare(prediction, decision, event)),
         risk: entry?.risk,
         familiarity: Math.max(0, ...neighbours.filter((n) => n.example.decision === decision).map((n) => n.similarity)),
-        contextSeen: decision === null || forced !== null || contextSeen(decision, modules.flatMap((m) => m.decisiveFacts?.(event, decision, ownLog) ?? []), neighbours),
+        contextSeen: decision === null || forced !== null || contextSeen(decision, decisiveOf(facts, modules.flatMap((m) => m.decisiveFacts?.(decision) ?? [])), neighbours),
         multiIssue,
         killSwitched:
           decision !== null &&

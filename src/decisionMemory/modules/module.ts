@@ -36,11 +36,11 @@ export interface PatternModule {
   /** Structured facts (`name=value`) that join the text features. */
   facts(event: MemoryEvent, log: readonly LoggedAction[]): string[];
   /**
-   * The facts (a subset of `facts`) on which the decision for this event turns beyond its wording: the same device
-   * line asks for the projector to be powered on in a booked bay and for nothing in an empty one. A decision runs
-   * on its own only where operators decided it for an event with all these facts before. Absent: wording decides.
+   * The names of the facts on which `decision` turns beyond the wording: the same device line asks for the projector
+   * to be powered on in a booked bay and for nothing in an empty one. A decision runs on its own only where
+   * operators decided it for an event with the same values of those of them the event has. Absent: wording decides.
    */
-  decisiveFacts?(event: MemoryEvent, decision: string, log: readonly LoggedAction[]): string[];
+  decisiveFacts?(decision: string): readonly string[];
   /** Safety overrides that bypass learning. */
   forced(event: MemoryEvent, log: readonly LoggedAction[]): ForcedDecision | null;
   /** The parameters a decision would run with, extracted from the event. */

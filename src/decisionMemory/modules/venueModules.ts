@@ -28,7 +28,8 @@ const minutes = (ms: number): number => ms / 60_000;
 
 /** Remote fixes of a bay's devices (what a reboot that did not help makes doubtful). */
 const REMOTE_FIXES = new Set(['reset_trackman', 'reboot_bay_pc', 'projector_power_on', 'power_cycle_tv']);
-const REBOOTED = 'bay_rebooted=recent';
+const REBOOTED_FACT = 'bay_rebooted';
+const REBOOTED = `${REBOOTED_FACT}=recent`;
 
 /** The event's bay had its PC rebooted within the reboot window (the venue's log or the system's own). */
 function rebootedRecently(mem: VenueMemory, event: VenueEvent, log: readonly LoggedAction[]): boolean {
@@ -117,13 +118,9 @@ export function venueModules(): PatternModule[] {
       const line = classifyDeviceLine(event.from, event.text);
       return [...common, `line=${line.type}`, `device=${line.device}`, `unit=${line.unit?.kind ?? 'none'}`, `booked=${event.context.booking !== null}`, `outage=${mem.outageVerdict(event) ?? 'none'}`];
     },
-    decisiveFacts: (event, decision, log) => {
-      if (!isVenueEvent(event)) return [];
-      // A remote fix in a bay whose PC was just rebooted: only as operators did it after a reboot before.
-      const afterReboot = REMOTE_FIXES.has(decision) && rebootedRecently(mem, event, log) ? [REBOOTED] : [];
-      if (event.kind !== 'device_event') return afterReboot;
-      return [`line=${classifyDeviceLine(event.from, event.text).type}`, `booked=${event.context.booking !== null}`, ...afterReboot];
-    },
+    // A device line turns on its type and the bay's booking; a remote fix in a bay whose PC was just rebooted
+    // also on that reboot (only as operators did after a reboot before).
+    decisiveFacts: (decision) => (REMOTE_FIXES.has(decision) ? ['line', 'booked', REBOOTED_FACT] : ['line', 'booked']),
     forced: (event) => {
       if (!isVenueEvent(event) || event.kind !== 'device_event') return null;
       const verdict = mem.outageVerdict(event);
