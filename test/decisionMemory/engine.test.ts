@@ -343,6 +343,30 @@ describe('decisive facts', () => {
     expect(empty.tier).toBe('queue');
   });
 
+  it('sends a booking link by itself only in the booking state operators sent one in', () => {
+    const engine = new DecisionEngine(undefined, venueModules());
+    const ask = (i: number, running: boolean): VenueEvent => {
+      const t = new Date(start + i * 3_600_000);
+      return venueMessage(`x${i}`, t, 'can we add another 30 min', {
+        booking: running ? { id: `bk-${i}`, location: 'Bedford', bay: 1, startsAt: new Date(t.getTime() - 3_600_000), endsAt: new Date(t.getTime() + 1_200_000) } : null,
+        recentActions: [],
+      });
+    };
+    for (let i = 0; i < 40; i++) {
+      const e = ask(i, false);
+      engine.propose(e, e.t);
+      engine.learn(e, { decision: 'send_booking_link', params: {} }, 'decided', e.t);
+    }
+    const none = engine.propose(ask(40, false), ask(40, false).t);
+    expect(none.decision).toBe('send_booking_link');
+    expect(none.explanation.reasons).not.toContain('unfamiliar_context');
+    // The same words during a running session ask for an extension: no operator sent a booking link then.
+    const running = engine.propose(ask(41, true), ask(41, true).t);
+    expect(running.decision).toBe('send_booking_link');
+    expect(running.explanation.reasons).toContain('unfamiliar_context');
+    expect(running.tier).toBe('queue');
+  });
+
   it('finds the decisive facts only on remembered examples of the same decision', () => {
     const v = (names: string[]) => vectorise(names.map((n) => [n, 1]));
     const near = (decision: string, names: string[]) => ({ index: 0, example: { id: 'x', decision, vector: v(names), at: 0 }, similarity: 0.9 });

@@ -28,6 +28,11 @@ const minutes = (ms: number): number => ms / 60_000;
 
 /** Remote fixes of a bay's devices (what a reboot that did not help makes doubtful). */
 const REMOTE_FIXES = new Set(['reset_trackman', 'reboot_bay_pc', 'projector_power_on', 'power_cycle_tv']);
+/**
+ * Replies whose rightness is the sender's booking, not the wording: "can we add another 30 min" earns an
+ * extension link while a session runs and a booking link when there is none.
+ */
+const BOOKING_STATE_REPLIES = new Set(['send_booking_link', 'extend_session_link', 'reply_early_arrival']);
 const REBOOTED_FACT = 'bay_rebooted';
 const REBOOTED = `${REBOOTED_FACT}=recent`;
 
@@ -145,6 +150,7 @@ export function venueModules(): PatternModule[] {
     handles: (event) => isVenueEvent(event) && event.kind === 'message',
     owns: (d) => ACCESS_DECISIONS.has(d),
     facts: (event, log) => (isVenueEvent(event) ? bookingFacts(mem, event, log) : []),
+    decisiveFacts: (decision) => (BOOKING_STATE_REPLIES.has(decision) ? ['booking'] : []),
     guards: (event, decision, params, log) => {
       const blocks = guards(event, decision, params, log);
       if (decision !== 'unlock_door' || !isVenueEvent(event)) return blocks;
