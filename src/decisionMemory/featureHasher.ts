@@ -1,5 +1,5 @@
 import type { SparseVector } from './features.js';
-import { FAMILY_WEIGHT, stemOf, wordWeight, words } from './features.js';
+import { FAMILY_WEIGHT, PAIR_WINDOW, isContentWord, stemOf, termOf, wordWeight, words } from './features.js';
 
 /**
  * The hot-path twin of `vectorise(textFeatures(text) + structuredFeatures(facts))`: the same feature ids
@@ -14,7 +14,7 @@ const PRIME = 0x01000193;
 const MASK = 0x3fffffff;
 const TABLE_BITS = 12;
 
-const Family = { Word: 0, Bigram: 1, Char: 2, Fact: 3, Stem: 4 } as const;
+const Family = { Word: 0, Bigram: 1, Char: 2, Fact: 3, Stem: 4, Pair: 5 } as const;
 type Family = (typeof Family)[keyof typeof Family];
 
 function mix(h: number, s: string, from = 0, to = s.length): number {
@@ -63,6 +63,24 @@ export class FeatureHasher {
     for (let i = 0; i + 1 < ws.length; i++) {
       this.add(mix(mix(mix(b, ws[i]!), '_'), ws[i + 1]!), FAMILY_WEIGHT.b, Family.Bigram, i, 0);
     }
+    const p = mix(OFFSET, 'p:');
+    const content: number[] = [];
+    const terms: string[] = [];
+    for (let i = 0; i < ws.length; i++) {
+      if (!isContentWord(ws[i]!)) continue;
+      content.push(i);
+      terms.push(termOf(ws[i]!));
+    }
+    for (let i = 0; i < terms.length; i++) {
+      for (let j = i + 1; j < terms.length && j <= i + PAIR_WINDOW; j++) {
+        const a = terms[i]!;
+        const b = terms[j]!;
+        if (a === b) continue;
+        // Order-free: the smaller term first, and the source positions in that order for `nameAt`.
+        if (a < b) this.add(mix(mix(mix(p, a), '_'), b), FAMILY_WEIGHT.p, Family.Pair, content[i]!, content[j]!);
+        else this.add(mix(mix(mix(p, b), '_'), a), FAMILY_WEIGHT.p, Family.Pair, content[j]!, content[i]!);
+      }
+    }
     const c = mix(OFFSET, 'c:');
     for (let n = 3; n <= 5; n++) {
       for (let i = 0; i + n <= joined.length; i++) {
@@ -88,6 +106,8 @@ export class FeatureHasher {
         return `b:${this.lastWords[a]}_${this.lastWords[a + 1]}`;
       case Family.Stem:
         return `t:${stemOf(this.lastWords[a]!)}`;
+      case Family.Pair:
+        return `p:${termOf(this.lastWords[a]!)}_${termOf(this.lastWords[this.srcB[slot]!]!)}`;
       case Family.Char:
         return `c:${this.lastJoined.slice(a, a + this.srcB[slot]!)}`;
       default:

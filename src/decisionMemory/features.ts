@@ -3,8 +3,9 @@ import { eng } from 'stopword';
 
 /**
  * Events become sparse, L2-normalised feature vectors: words, their Porter stems ("transferred", "transfers"
- * and "transferring" share `t:transfer`, so one example teaches every inflection), word pairs, character
- * n-grams (robust to typos and unseen wording) and structured facts (kind, channel, booking state, time).
+ * and "transferring" share `t:transfer`, so one example teaches every inflection), adjacent word pairs,
+ * co-occurring content words (below), character n-grams (robust to typos and unseen wording) and structured
+ * facts (kind, channel, booking state, time).
  * Function words ("my", "the", "can", "how") count less than content words as word features: with a few
  * examples per decision, a shared "my" or "can" would otherwise pull unrelated requests together. Negations
  * ("not", "no") and question words that carry intent ("why", "when") are not on the list.
@@ -24,7 +25,14 @@ export interface NamedVector extends SparseVector {
 }
 
 /** Relative weight of each feature family before normalisation. */
-export const FAMILY_WEIGHT = { w: 1, t: 0.7, b: 0.8, c: 0.35, s: 0.9 } as const;
+export const FAMILY_WEIGHT = { w: 1, t: 0.7, b: 0.8, p: 0.65, c: 0.35, s: 0.9 } as const;
+/**
+ * Content words this close (in content words) form a co-occurrence feature `p:a_b`: by stem, order-free, so
+ * "exchange rate wrong at the ATM" and "the ATM gave a wrong rate" share `p:atm_rate`. A linear model over
+ * single words cannot say "rate AND atm" apart from "rate AND card"; many requests differ only in such a
+ * combination (the wrong rate on a cash withdrawal, not on a card payment). The window keeps the cost linear.
+ */
+export const PAIR_WINDOW = 5;
 /** Share of the word weight a function word keeps (the `stopword` package's English list). */
 export const FUNCTION_WORD_SHARE = 0.4;
 const FUNCTION_WORDS: ReadonlySet<string> = new Set(eng);
@@ -36,6 +44,14 @@ const FUNCTION_WORDS: ReadonlySet<string> = new Set(eng);
  */
 export function wordWeight(word: string): number {
   return FUNCTION_WORDS.has(word) ? FAMILY_WEIGHT.w * FUNCTION_WORD_SHARE : FAMILY_WEIGHT.w;
+}
+
+/**
+ * Whether a word carries content (is not on the function-word list).
+ * @example isContentWord('rate') // true
+ */
+export function isContentWord(word: string): boolean {
+  return !FUNCTION_WORDS.has(word);
 }
 const FEATURE_MASK = 0x3fffffff;
 
@@ -73,8 +89,33 @@ export function stemOf(word: string): string | null {
 }
 
 /**
+ * A word's term for co-occurrence features: its stem, or the word itself.
+ * @example termOf('rates') // 'rate'
+ */
+export function termOf(word: string): string {
+  return stemOf(word) ?? word;
+}
+
+/**
+ * The co-occurrence pairs of a text's words, as feature names (see {@link PAIR_WINDOW}).
+ * @example pairFeatures(['the', 'atm', 'rate']) // ['p:atm_rate']
+ */
+export function pairFeatures(ws: readonly string[]): string[] {
+  const terms = ws.filter(isContentWord).map(termOf);
+  const out: string[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    for (let j = i + 1; j < terms.length && j <= i + PAIR_WINDOW; j++) {
+      const a = terms[i]!;
+      const b = terms[j]!;
+      if (a !== b) out.push(a < b ? `p:${a}_${b}` : `p:${b}_${a}`);
+    }
+  }
+  return out;
+}
+
+/**
  * The readable features of a text, with their family weight (duplicates allowed; `vectorise` merges them).
- * @example textFeatures("no balls").map(([n]) => n) // ['w:no', 'w:balls', 't:ball', 'b:no_balls', 'c: no', ...]
+ * @example textFeatures("no balls").map(([n]) => n) // ['w:no', 'w:balls', 't:ball', 'b:no_balls', 'p:ball_no', 'c: no', ...]
  */
 export function textFeatures(text: string): [string, number][] {
   const ws = words(text);
@@ -85,6 +126,7 @@ export function textFeatures(text: string): [string, number][] {
     if (s !== null) out.push([`t:${s}`, FAMILY_WEIGHT.t]);
   }
   for (let i = 0; i + 1 < ws.length; i++) out.push([`b:${ws[i]}_${ws[i + 1]}`, FAMILY_WEIGHT.b]);
+  for (const p of pairFeatures(ws)) out.push([p, FAMILY_WEIGHT.p]);
   const joined = ` ${ws.join(' ')} `;
   for (let n = 3; n <= 5; n++) {
     for (let i = 0; i + n <= joined.length; i++) {

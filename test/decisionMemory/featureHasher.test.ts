@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FeatureHasher } from '../../src/decisionMemory/featureHasher.js';
-import { FUNCTION_WORD_SHARE, dot, structuredFeatures, textFeatures, vectorise } from '../../src/decisionMemory/features.js';
+import { FUNCTION_WORD_SHARE, PAIR_WINDOW, dot, pairFeatures, structuredFeatures, textFeatures, vectorise } from '../../src/decisionMemory/features.js';
 
 const reference = (text: string, facts: readonly string[]) => vectorise([...textFeatures(text), ...structuredFeatures(facts)]);
 
@@ -42,6 +42,36 @@ describe('feature hasher', () => {
     expect(weight('w:my')).toBeCloseTo(weight('w:card') * FUNCTION_WORD_SHARE, 6);
     expect(weight('w:is')).toBeCloseTo(weight('w:card') * FUNCTION_WORD_SHARE, 6);
     for (const kept of ['w:why', 'w:not', 'w:working']) expect(weight(kept)).toBeCloseTo(weight('w:card'), 6);
+  });
+
+  it('pairs co-occurring content words by stem, in either order, and names them in explanations', () => {
+    const hasher = new FeatureHasher();
+    const a = reference('the exchange rate was wrong at the ATM', []);
+    const b = reference('ATM gave me a wrong rate', []);
+    const pairs = (v: ReturnType<typeof reference>) => v.names.filter((n) => n.startsWith('p:'));
+    expect(pairs(a)).toEqual(expect.arrayContaining(['p:atm_rate', 'p:rate_wrong', 'p:atm_wrong', 'p:exchang_rate']));
+    expect(pairs(b)).toEqual(expect.arrayContaining(['p:atm_rate', 'p:rate_wrong', 'p:atm_wrong']));
+    // Function words form no pair; a word repeated forms none with itself.
+    expect(pairs(a).some((n) => /(^p:|_)(the|was|at)(_|$)/.test(n))).toBe(false);
+    expect(pairFeatures(['card', 'cards'])).toEqual([]);
+    const fast = hasher.vector('the exchange rate was wrong at the ATM', []);
+    expect([...fast.ids]).toEqual([...a.ids]);
+    for (let i = 0; i < a.names.length; i++) expect(hasher.nameAt(i)).toBe(a.names[i]);
+  });
+
+  it('pairs only content words within the window of each other', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('card', 'rate', 'atm', 'fee', 'top', 'refund', 'the', 'my', 'pin', 'cash'), { maxLength: 20 }), (ws) => {
+        const content = ws.filter((w) => w !== 'the' && w !== 'my');
+        const expected = new Set<string>();
+        for (let i = 0; i < content.length; i++) {
+          for (let j = i + 1; j <= i + PAIR_WINDOW && j < content.length; j++) {
+            if (content[i] !== content[j]) expected.add([content[i], content[j]].sort().join('_'));
+          }
+        }
+        expect(new Set(pairFeatures(ws).map((n) => n.slice(2)))).toEqual(expected);
+      }),
+    );
   });
 
   it('agrees with the readable path on any text, reusing its buffers across calls', () => {
