@@ -42,7 +42,11 @@ describe('suggest error budget (the floor above which a suggestion may run by ti
   it('shuts again within a few mistakes, and settles where wrong executions run at the budget rate', () => {
     const open = run(Array(100_000).fill('right'));
     expect(open).toBe(lowest);
-    expect(run(['wrong', 'wrong', 'wrong'], open)).toBe(t.high);
+    // From the lowest floor to HIGH takes (HIGH − lowest) / (gain × (1 − rate)) mistakes: six with the defaults.
+    const shutting = Math.ceil((t.high - lowest) / (budget.gain * (1 - budget.rate)));
+    expect(shutting).toBeLessThanOrEqual(6);
+    expect(run(Array(shutting).fill('wrong'), open)).toBe(t.high);
+    expect(run(Array(shutting - 1).fill('wrong'), open)).toBeLessThan(t.high);
     // At exactly the budget rate (3 wrong in 200 = 1.5 %) the floor neither climbs nor falls over a cycle.
     const cycle: ExecutionVerdict[] = [...Array(66).fill('right'), 'wrong', ...Array(66).fill('right'), 'wrong', ...Array(65).fill('right'), 'wrong'];
     const mid = 0.92;
