@@ -6,7 +6,7 @@ import { venueModules } from '../../src/decisionMemory/modules/venueModules.js';
 import { ExampleIndex } from '../../src/decisionMemory/textSimilarity.js';
 import { textFeatures, vectorise, words } from '../../src/decisionMemory/features.js';
 import type { TextEvent } from '../../src/decisionMemory/types.js';
-import type { LoggedAction, VenueEvent } from '../../src/venue/types.js';
+import type { DecisionParams, LoggedAction, VenueEvent } from '../../src/venue/types.js';
 import { parseStream } from '../../src/replay/streams.js';
 
 const at = (i: number) => new Date(Date.UTC(2025, 0, 1) + i * 60_000);
@@ -326,45 +326,40 @@ describe('decisive facts', () => {
     },
   });
 
-  it('powers a projector on by itself only in the booking state operators powered it on in', () => {
+  /**
+   * Teaches `truth` 40 times for events in the taught state, then proposes the same event in the taught state
+   * (it runs like any proposal) and in the other one (the same decision, held at the queue for its context).
+   */
+  const expectContextHeld = (event: (i: number, taught: boolean) => VenueEvent, truth: { decision: string; params: DecisionParams }) => {
     const engine = new DecisionEngine(undefined, venueModules());
     for (let i = 0; i < 40; i++) {
-      const e = line(i, true);
+      const e = event(i, true);
       engine.propose(e, e.t);
-      engine.learn(e, { decision: 'projector_power_on', params: { location: 'Riverside', bay: 2 } }, 'decided', e.t);
+      engine.learn(e, truth, 'decided', e.t);
     }
-    const booked = engine.propose(line(40, true), line(40, true).t);
-    expect(booked.decision).toBe('projector_power_on');
-    expect(booked.explanation.reasons).not.toContain('unfamiliar_context');
+    const taught = engine.propose(event(40, true), event(40, true).t);
+    expect(taught.decision).toBe(truth.decision);
+    expect(taught.explanation.reasons).not.toContain('unfamiliar_context');
+    const other = engine.propose(event(41, false), event(41, false).t);
+    expect(other.decision).toBe(truth.decision);
+    expect(other.explanation.reasons).toContain('unfamiliar_context');
+    expect(other.tier).toBe('queue');
+  };
+
+  it('powers a projector on by itself only in the booking state operators powered it on in', () => {
     // The same line in an empty bay: the wording says "power on", but no operator ever did that without a booking.
-    const empty = engine.propose(line(41, false), line(41, false).t);
-    expect(empty.decision).toBe('projector_power_on');
-    expect(empty.explanation.reasons).toContain('unfamiliar_context');
-    expect(empty.tier).toBe('queue');
+    expectContextHeld(line, { decision: 'projector_power_on', params: { location: 'Riverside', bay: 2 } });
   });
 
   it('sends a booking link by itself only in the booking state operators sent one in', () => {
-    const engine = new DecisionEngine(undefined, venueModules());
-    const ask = (i: number, running: boolean): VenueEvent => {
+    // The same words during a running session ask for an extension: no operator sent a booking link then.
+    expectContextHeld((i, withoutBooking) => {
       const t = new Date(start + i * 3_600_000);
       return venueMessage(`x${i}`, t, 'can we add another 30 min', {
-        booking: running ? { id: `bk-${i}`, location: 'Bedford', bay: 1, startsAt: new Date(t.getTime() - 3_600_000), endsAt: new Date(t.getTime() + 1_200_000) } : null,
+        booking: withoutBooking ? null : { id: `bk-${i}`, location: 'Bedford', bay: 1, startsAt: new Date(t.getTime() - 3_600_000), endsAt: new Date(t.getTime() + 1_200_000) },
         recentActions: [],
       });
-    };
-    for (let i = 0; i < 40; i++) {
-      const e = ask(i, false);
-      engine.propose(e, e.t);
-      engine.learn(e, { decision: 'send_booking_link', params: {} }, 'decided', e.t);
-    }
-    const none = engine.propose(ask(40, false), ask(40, false).t);
-    expect(none.decision).toBe('send_booking_link');
-    expect(none.explanation.reasons).not.toContain('unfamiliar_context');
-    // The same words during a running session ask for an extension: no operator sent a booking link then.
-    const running = engine.propose(ask(41, true), ask(41, true).t);
-    expect(running.decision).toBe('send_booking_link');
-    expect(running.explanation.reasons).toContain('unfamiliar_context');
-    expect(running.tier).toBe('queue');
+    }, { decision: 'send_booking_link', params: {} });
   });
 
   it('finds the decisive facts only on remembered examples of the same decision', () => {
