@@ -55,9 +55,12 @@ export class FeatureHasher {
     const w = mix(OFFSET, 'w:');
     for (let i = 0; i < ws.length; i++) this.add(mix(w, ws[i]!), wordWeight(ws[i]!), Family.Word, i, 0);
     const t = mix(OFFSET, 't:');
+    // Each word is stemmed once: the stem feature and the co-occurrence terms below both use it.
+    const terms: string[] = [];
     for (let i = 0; i < ws.length; i++) {
       const stem = stemOf(ws[i]!);
       if (stem !== null) this.add(mix(t, stem), FAMILY_WEIGHT.t, Family.Stem, i, 0);
+      terms.push(stem ?? ws[i]!);
     }
     const b = mix(OFFSET, 'b:');
     for (let i = 0; i + 1 < ws.length; i++) {
@@ -65,20 +68,15 @@ export class FeatureHasher {
     }
     const p = mix(OFFSET, 'p:');
     const content: number[] = [];
-    const terms: string[] = [];
-    for (let i = 0; i < ws.length; i++) {
-      if (!isContentWord(ws[i]!)) continue;
-      content.push(i);
-      terms.push(termOf(ws[i]!));
-    }
-    for (let i = 0; i < terms.length; i++) {
-      for (let j = i + 1; j < terms.length && j <= i + PAIR_WINDOW; j++) {
-        const a = terms[i]!;
-        const b = terms[j]!;
-        if (a === b) continue;
+    for (let i = 0; i < ws.length; i++) if (isContentWord(ws[i]!)) content.push(i);
+    for (let x = 0; x < content.length; x++) {
+      for (let y = x + 1; y < content.length && y <= x + PAIR_WINDOW; y++) {
         // Order-free: the smaller term first, and the source positions in that order for `nameAt`.
-        if (a < b) this.add(mix(mix(mix(p, a), '_'), b), FAMILY_WEIGHT.p, Family.Pair, content[i]!, content[j]!);
-        else this.add(mix(mix(mix(p, b), '_'), a), FAMILY_WEIGHT.p, Family.Pair, content[j]!, content[i]!);
+        const swap = terms[content[y]!]! < terms[content[x]!]!;
+        const first = swap ? content[y]! : content[x]!;
+        const second = swap ? content[x]! : content[y]!;
+        if (terms[first] === terms[second]) continue;
+        this.add(mix(mix(mix(p, terms[first]!), '_'), terms[second]!), FAMILY_WEIGHT.p, Family.Pair, first, second);
       }
     }
     const c = mix(OFFSET, 'c:');
