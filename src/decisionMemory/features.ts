@@ -43,7 +43,7 @@ const FUNCTION_WORDS: ReadonlySet<string> = new Set(eng);
  * @example wordWeight('my') // 0.4
  */
 export function wordWeight(word: string): number {
-  return FUNCTION_WORDS.has(word) ? FAMILY_WEIGHT.w * FUNCTION_WORD_SHARE : FAMILY_WEIGHT.w;
+  return isContentWord(word) ? FAMILY_WEIGHT.w : FAMILY_WEIGHT.w * FUNCTION_WORD_SHARE;
 }
 
 /**
