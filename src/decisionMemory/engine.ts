@@ -369,6 +369,23 @@ export class DecisionEngine {
   }
 
   /**
+   * Takes back a proposal that was never committed (the transaction recording it rolled back): the event will be
+   * proposed again, so it must neither count twice towards its sender's flood nor leave a proposal waiting for a
+   * truth. `now` is the time it was proposed at. Keeps this engine equal to the shared history, where the
+   * rolled-back step never appears.
+   */
+  withdraw(event: MemoryEvent, now: Date): void {
+    this.pending.delete(event.id);
+    if (!isVenueEvent(event)) return;
+    const { senders } = this.internals;
+    const recent = senders.get(event.from);
+    const i = recent?.lastIndexOf(now.getTime()) ?? -1;
+    if (recent === undefined || i < 0) return;
+    recent.splice(i, 1);
+    if (recent.length === 0) senders.delete(event.from);
+  }
+
+  /**
    * Learns the operator's truth for an event. `outcome` says what became of the proposal; `executed` is
    * the action the system itself carried out for it (its own log feeds the rate guards).
    */

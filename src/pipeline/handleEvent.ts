@@ -54,13 +54,17 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
   const inFlight = new Set<Promise<unknown>>();
   const sweepAfterMs = deps.sweepAfterMs ?? 10_000;
 
-  const propose = (e: ReceivedEvent): Decided => {
+  /** Decides one event; `proposed` is told of each event the engine proposed for (the emergency path skips it). */
+  const propose = (e: ReceivedEvent, proposed: ReceivedEvent[]): Decided => {
     const now = deps.clock.now();
     const verdict = detectEmergency(e.text);
-    const record = verdict.emergency
-      ? emergencyProposal(e, verdict, deps.autoExecution(), now)
-      : fromProposal(e, deps.engine.propose(toVenueEvent(e), e.occurredAt), deps.autoExecution(), now);
-    if (!verdict.emergency) deps.applied?.(stepKey({ kind: 'propose', event: e }));
+    if (verdict.emergency) {
+      const record = emergencyProposal(e, verdict, deps.autoExecution(), now);
+      return { record, summary: summaryOf(record) };
+    }
+    const record = fromProposal(e, deps.engine.propose(toVenueEvent(e), e.occurredAt), deps.autoExecution(), now);
+    proposed.push(e);
+    deps.applied?.(stepKey({ kind: 'propose', event: e }));
     return { record, summary: summaryOf(record) };
   };
 
@@ -93,18 +97,18 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
 
   /**
    * Runs a claiming transaction; if it rolls back after the engine proposed, those proposal steps will never
-   * be in the history, so their catch-up marks are taken back.
+   * be in the history: the engine withdraws them (the sweeper proposes the events again) and their catch-up
+   * marks are taken back.
    */
   const claiming = async <T>(run: (decide: (e: ReceivedEvent) => Decided) => Promise<T>): Promise<T> => {
-    const proposed: string[] = [];
+    const proposed: ReceivedEvent[] = [];
     try {
-      return await run((e) => {
-        const d = propose(e);
-        proposed.push(e.id);
-        return d;
-      });
+      return await run((e) => propose(e, proposed));
     } catch (error) {
-      for (const id of proposed) deps.notApplied?.(proposeStepKey(id));
+      for (const e of proposed) {
+        deps.engine.withdraw(toVenueEvent(e), e.occurredAt);
+        deps.notApplied?.(proposeStepKey(e.id));
+      }
       throw error;
     }
   };

@@ -5,6 +5,9 @@ import { engines } from '../support/databases.js';
 import { type TestRuntime, startRuntime } from '../support/runtime.js';
 import { read, submit } from './helpers.js';
 
+/** How many events of a sender the engine counts towards a flood. */
+const counted = (rt: TestRuntime, sender: string): number => rt.decisions.engine.toState().senders.find(([from]) => from === sender)?.[1].length ?? 0;
+
 /**
  * The catch-up's marks (steps this instance applied itself, waiting to show up in the shared history) must
  * not pile up: a decision whose transaction rolls back takes its mark back, and a committed one's mark is
@@ -29,13 +32,16 @@ for (const engine of engines) {
     });
     afterAll(async () => rt.dispose());
 
-    it('takes back the mark of a proposal whose transaction rolled back, and keeps the event for the sweeper', async () => {
+    it('takes back the mark and the engine proposal of a transaction that rolled back, and keeps the event for the sweeper', async () => {
       await rt.decisions.catchUp.run();
       expect(rt.decisions.catchUp.pendingMarks).toBe(0);
 
       const failed = await submit(rt, key, { kind: 'message', channel: 'sms', from: 'c-0100', location: 'Dartmouth', text: 'please roll this back' });
       await rt.decisions.handle.settled();
       expect(rt.decisions.catchUp.pendingMarks).toBe(0);
+      // The engine withdrew the proposal too: nothing waits for a truth, and the sender's flood count is untouched.
+      expect(rt.decisions.engine.pending.has(failed.id)).toBe(false);
+      expect(counted(rt, 'c-0100')).toBe(0);
       // Accepted data is never lost: the event waits, undecided, for the sweeper.
       expect((await read(rt, operator, failed.id)).status).toBe('received');
 
@@ -52,6 +58,9 @@ for (const engine of engines) {
       rt.clock.advance(60_000);
       expect(await rt.decisions.handle.sweep()).toBe(1);
       expect((await read(rt, operator, failed.id)).status).toBe('decided');
+      // Proposed twice, committed once: it counts once towards its sender's flood, as the history says.
+      expect(rt.decisions.engine.pending.has(failed.id)).toBe(true);
+      expect(counted(rt, 'c-0100')).toBe(1);
       expect(await rt.decisions.catchUp.run()).toBe(0);
       expect(rt.decisions.catchUp.pendingMarks).toBe(0);
     });
