@@ -33,6 +33,7 @@ const attacks: ReadonlyArray<readonly [payload: string, rule: string]> = [
   ['1; select 1,@@version', 'sql.stacked_statement'],
   ['1; select null,null', 'sql.stacked_statement'],
   ['1; select all name from users', 'sql.stacked_statement'],
+  ['1; select (1),(2),3 from bar', 'sql.stacked_statement'],
   // A whole statement as the value.
   ['drop table users', 'sql.statement'],
   ['shutdown', 'sql.statement'],
@@ -60,6 +61,11 @@ const attacks: ReadonlyArray<readonly [payload: string, rule: string]> = [
   ["'x'!='y", 'sql.bare_logic'],
   ['1 and sleep (5)', 'sql.bare_logic'],
   ['1) and (select name)', 'sql.bare_logic'],
+  // A column list of parenthesised values with a table after it.
+  ['select (1),(2),3 from bar where', 'sql.select_statement'],
+  ["select (('1')),(2),3 from bar where", 'sql.select_statement'],
+  ['select (((id))),(2),3 from bar where', 'sql.select_statement'],
+  ['select (((((1,2,3,4)))) from bar', 'sql.select_statement'],
 ];
 
 const prose = [
@@ -74,6 +80,10 @@ const prose = [
   '1 union',
   'count me in',
   'see javascript: the good parts',
+  'Select (2) from inventory',
+  'Select (optional) from settings',
+  'select (416) 555-0140',
+  'select (one), then pick a time from the list',
 ];
 
 describe('SQL injection shapes', () => {

@@ -81,7 +81,11 @@ function selectList(nc: readonly SqlToken[], from: number): boolean {
       let j = i;
       while (nc[j]?.t === '(') j++;
       const inner = nc[j];
-      return inner !== undefined && (inner.t === 'f' || inner.t === 'v' || inner.t === 'E' || inner.v === 'select');
+      if (inner === undefined) return false;
+      if (inner.t === 'f' || inner.t === 'v' || inner.t === 'E' || inner.v === 'select') return true;
+      // `select (1),(2),3 from bar`: parenthesised values are columns in a list of several with a table after them,
+      // not "Select (2) from inventory".
+      return (inner.t === 'n' || inner.t === 's' || inner.t === '1') && listBeforeFrom(nc, j + 1) && fromTable(nc, j + 1, true);
     }
     case 'o':
       // `select * from`, `select *,`: not "Select * seems greyed out".
@@ -100,6 +104,12 @@ function selectList(nc: readonly SqlToken[], from: number): boolean {
     default:
       return false;
   }
+}
+
+/** Whether a comma separates items before the next FROM (a column list of several). */
+function listBeforeFrom(nc: readonly SqlToken[], from: number): boolean {
+  for (let i = from; i < nc.length && nc[i]!.v !== 'from'; i++) if (nc[i]!.t === ',') return true;
+  return false;
 }
 
 /**
