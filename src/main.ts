@@ -380,6 +380,7 @@ async function assembleRuntime(
     store: decisionStore(database.db),
     thresholds: config.pattern,
     suggestErrorBudget: config.suggestErrorBudget,
+    accessFamiliarity: config.accessFamiliarity,
     audit,
     clock,
     autoExecution: () => flags.get('autoExecution'),

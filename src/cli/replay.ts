@@ -53,9 +53,13 @@ export const replay: CliCommand = async (args, io) => {
     const warmPath = options.get('warm');
     const warm = warmPath === undefined ? [] : parseStream(await readFile(warmPath, 'utf8'));
     // The tiers come from the configured thresholds, exactly as on the server.
-    const { pattern, suggestErrorBudget } = parseConfig(process.env);
+    const { pattern, suggestErrorBudget, accessFamiliarity } = parseConfig(process.env);
     const policy = DEFAULT_ENGINE_SETTINGS.policy;
-    const settings = { ...DEFAULT_ENGINE_SETTINGS, seed, policy: { ...policy, thresholds: pattern, suggestBudget: { ...policy.suggestBudget, rate: suggestErrorBudget } } };
+    const settings = {
+      ...DEFAULT_ENGINE_SETTINGS,
+      seed,
+      policy: { ...policy, thresholds: pattern, suggestBudget: { ...policy.suggestBudget, rate: suggestErrorBudget }, accessFamiliarity },
+    };
     const subject = engineSubject(freshEngine(venueModules(), settings));
     if (warm.length > 0) await warmUp(subject, warm, operator);
     // The server's pre-execution check is in the path: what it refuses runs nothing.

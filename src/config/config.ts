@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_FLAGS, FEATURE_FLAGS, type FeatureFlags, flagEnvName } from './flags.js';
+import { DEFAULT_POLICY } from '../decisionMemory/policy.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -17,6 +18,11 @@ export interface Config {
   readonly pattern: { readonly high: number; readonly medium: number; readonly low: number };
   /** Tolerated share of wrong executions that the suggest band's floor steers by (0: only pattern records open it). */
   readonly suggestErrorBudget: number;
+  /**
+   * PATTERN_ACCESS_FAMILIARITY: how similar a remembered, approved door unlock must be for an unlock to run without a
+   * human (policy.ts `accessFamiliarity`); higher is stricter.
+   */
+  readonly accessFamiliarity: number;
   /** ENGINE_SNAPSHOT_STEPS: new history steps between two engine snapshots (0 = write none; restoring still works). */
   readonly engineSnapshotSteps: number;
   readonly apiKeyRotationDays: number;
@@ -177,6 +183,7 @@ export function parseConfig(env: Env): Config {
     devErrors: bool(env, 'CLUBOS_DEV_ERRORS', false),
     pattern: Object.freeze({ high, medium, low }),
     suggestErrorBudget: num(env, 'PATTERN_SUGGEST_ERROR_BUDGET', 0.015, 0, 0.1, false),
+    accessFamiliarity: num(env, 'PATTERN_ACCESS_FAMILIARITY', DEFAULT_POLICY.accessFamiliarity, 0, 1, false),
     engineSnapshotSteps: num(env, 'ENGINE_SNAPSHOT_STEPS', 500, 0, 10_000_000, true),
     apiKeyRotationDays: num(env, 'API_KEY_ROTATION_DAYS', 90, 1, 3650, true),
     complianceRetentionDays: num(env, 'COMPLIANCE_RETENTION_DAYS', 365, 1, 36500, true),

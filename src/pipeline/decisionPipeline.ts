@@ -26,6 +26,8 @@ export interface DecisionPipelineDeps {
   readonly thresholds?: Thresholds;
   /** PATTERN_SUGGEST_ERROR_BUDGET (suggestBudget.ts); the engine's default when absent. */
   readonly suggestErrorBudget?: number;
+  /** PATTERN_ACCESS_FAMILIARITY (policy.ts); the engine's default when absent. */
+  readonly accessFamiliarity?: number;
   readonly onProposed?: (record: ProposalRecord) => void;
   /** The execution stage, bound after it is built (it needs the pipeline's learning in turn). */
   readonly execution?: () => ExecutionHooks | null;
@@ -72,6 +74,7 @@ export async function createDecisionPipeline(deps: DecisionPipelineDeps): Promis
     ...defaults,
     thresholds: deps.thresholds ?? defaults.thresholds,
     suggestBudget: { ...defaults.suggestBudget, rate: deps.suggestErrorBudget ?? defaults.suggestBudget.rate },
+    accessFamiliarity: deps.accessFamiliarity ?? defaults.accessFamiliarity,
   };
   const settings = { ...DEFAULT_ENGINE_SETTINGS, policy, autoExecution: false };
   const { snapshots } = deps;

@@ -14,6 +14,7 @@ describe('configuration', () => {
     expect(c.performance).toEqual({ cpuLimitPercent: 80, memoryLimitMb: 1024 });
     expect(c.rateLimit).toEqual({ windowMs: 900_000, max: 100 });
     expect(c.suggestErrorBudget).toBe(0.015);
+    expect(c.accessFamiliarity).toBe(0.5);
     expect(c.flags).toEqual(DEFAULT_FLAGS);
     expect(c.flags.autoExecution).toBe(false);
     expect(c.databaseUrl).toBeNull();
@@ -28,6 +29,7 @@ describe('configuration', () => {
       PATTERN_CONFIDENCE_MEDIUM: '0.7',
       PATTERN_CONFIDENCE_LOW: '0.4',
       PATTERN_SUGGEST_ERROR_BUDGET: '0.01',
+      PATTERN_ACCESS_FAMILIARITY: '0.8',
       API_KEY_ROTATION_DAYS: '30',
       COMPLIANCE_RETENTION_DAYS: '730',
       PERFORMANCE_CPU_LIMIT: '70',
@@ -44,6 +46,7 @@ describe('configuration', () => {
     });
     expect(c.pattern).toEqual({ high: 0.9, medium: 0.7, low: 0.4 });
     expect(c.suggestErrorBudget).toBe(0.01);
+    expect(c.accessFamiliarity).toBe(0.8);
     expect([c.apiKeyRotationDays, c.complianceRetentionDays, c.port, c.host]).toEqual([30, 730, 8080, '0.0.0.0']);
     expect(c.performance).toEqual({ cpuLimitPercent: 70, memoryLimitMb: 2048 });
     expect(c.rateLimit).toEqual({ windowMs: 60_000, max: 500 });
@@ -69,6 +72,8 @@ describe('configuration', () => {
     ['PATTERN_CONFIDENCE_HIGH', '1.5', 'a number from 0 to 1'],
     ['PATTERN_CONFIDENCE_LOW', 'high', 'a number from 0 to 1'],
     ['PATTERN_SUGGEST_ERROR_BUDGET', '0.2', 'a number from 0 to 0.1'],
+    ['PATTERN_ACCESS_FAMILIARITY', '1.5', 'a number from 0 to 1'],
+    ['PATTERN_ACCESS_FAMILIARITY', 'strict', 'a number from 0 to 1'],
     ['API_KEY_ROTATION_DAYS', '0', 'an integer from 1 to 3650'],
     ['API_KEY_ROTATION_DAYS', '7.5', 'an integer from 1 to 3650'],
     ['COMPLIANCE_RETENTION_DAYS', '-1', 'an integer from 1 to 36500'],

@@ -45,4 +45,12 @@ describe.each(engines)('configured confidence thresholds on $name', (engine) => 
     expect(r.thresholds).toEqual({ high: 0.9999, medium: 0.9998, low: 0.5 });
     expect(r.tier).not.toBe('auto');
   });
+
+  it('PATTERN_ACCESS_FAMILIARITY reaches the engine: how alike an approved unlock must be for an unlock to run alone', async () => {
+    rt = await startRuntime(engine, { PATTERN_ACCESS_FAMILIARITY: '0.8' });
+    expect(rt.decisions.engine.settings.policy.accessFamiliarity).toBe(0.8);
+    await rt.dispose();
+    rt = await startRuntime(engine, {});
+    expect(rt.decisions.engine.settings.policy.accessFamiliarity).toBe(0.5);
+  });
 });
