@@ -88,7 +88,7 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
   };
 
   const settle = async (outcome: ClaimOutcome): Promise<ProposalRecord | null> => {
-    if (outcome.kind === 'failed') deps.onError(outcome.error, outcome.eventId);
+    if (outcome.kind === 'failed' || outcome.kind === 'refused') deps.onError(outcome.error, outcome.eventId);
     if (outcome.kind !== 'decided') return null;
     await announce(outcome.record);
     deps.onProposed?.(outcome.record);
@@ -96,21 +96,30 @@ export function createHandleEvent(deps: HandleEventDeps): HandleEvent {
   };
 
   /**
-   * Runs a claiming transaction; if it rolls back after the engine proposed, those proposal steps will never
-   * be in the history: the engine withdraws them (the sweeper proposes the events again) and their catch-up
-   * marks are taken back.
+   * Runs a claiming transaction. A proposal that is not recorded (the transaction rolled back, or the database
+   * refused that one event) will never be in the history: the engine withdraws it (the sweeper proposes the event
+   * again) and its catch-up mark is taken back.
    */
-  const claiming = async <T>(run: (decide: (e: ReceivedEvent) => Decided) => Promise<T>): Promise<T> => {
+  const claiming = async <T extends ClaimOutcome | ClaimOutcome[]>(run: (decide: (e: ReceivedEvent) => Decided) => Promise<T>): Promise<T> => {
     const proposed: ReceivedEvent[] = [];
-    try {
-      return await run((e) => propose(e, proposed));
-    } catch (error) {
+    const withdraw = (unrecorded: (id: string) => boolean): void => {
       for (const e of proposed) {
+        if (!unrecorded(e.id)) continue;
         deps.engine.withdraw(toVenueEvent(e), e.occurredAt);
         deps.notApplied?.(proposeStepKey(e.id));
       }
+    };
+    let result: T;
+    try {
+      result = await run((e) => propose(e, proposed));
+    } catch (error) {
+      withdraw(() => true);
       throw error;
     }
+    const outcomes: readonly ClaimOutcome[] = Array.isArray(result) ? result : [result];
+    const refused = new Set(outcomes.flatMap((o) => (o.kind === 'refused' ? [o.eventId] : [])));
+    if (refused.size > 0) withdraw((id) => refused.has(id));
+    return result;
   };
 
   const decide = async (eventId: string): Promise<ProposalRecord | null> => settle(await claiming((d) => deps.store.decideOnce(eventId, d)));

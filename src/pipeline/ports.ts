@@ -154,6 +154,11 @@ export function stepKey(step: HistoryStep): string {
 export type ClaimOutcome =
   | { readonly kind: 'decided'; readonly record: ProposalRecord }
   | { readonly kind: 'failed'; readonly eventId: string; readonly error: unknown }
+  /**
+   * The database refused to record this one proposal of a backlog: it alone rolled back and the event stays
+   * 'received' for the next sweep, while the rest of the batch is recorded.
+   */
+  | { readonly kind: 'refused'; readonly eventId: string; readonly error: unknown }
   /** Another handler has it or had it: nothing to do. */
   | { readonly kind: 'taken' };
 

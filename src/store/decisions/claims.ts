@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import type { ClaimOutcome, Decided, DecisionStore, ReceivedEvent } from '../../pipeline/ports.js';
 import type { DB, EventsTable } from '../schema.js';
 import { received } from './rows.js';
@@ -61,6 +61,23 @@ async function decideClaimed(tx: Transaction<DB>, row: Selectable<EventsTable>, 
   return { kind: 'decided', record: decided.record };
 }
 
+/**
+ * One event of a backlog, inside its own savepoint: an event whose proposal the database refuses rolls back alone
+ * and stays 'received' for the next sweep. Without it, one such event took the whole batch back with it on every
+ * sweep, and the events queued behind it were never decided.
+ */
+async function decideInSavepoint(tx: Transaction<DB>, row: Selectable<EventsTable>, decide: (e: ReceivedEvent) => Decided): Promise<ClaimOutcome> {
+  await sql`savepoint backlog_event`.execute(tx);
+  try {
+    const outcome = await decideClaimed(tx, row, decide);
+    await sql`release savepoint backlog_event`.execute(tx);
+    return outcome;
+  } catch (error) {
+    await sql`rollback to savepoint backlog_event`.execute(tx);
+    return { kind: 'refused', eventId: row.id, error };
+  }
+}
+
 /** Claiming 'received' events and persisting their proposals, once, whoever races for them. */
 export function claims(db: Kysely<DB>): Pick<DecisionStore, 'decideOnce' | 'decideBacklog'> {
   return {
@@ -84,7 +101,7 @@ export function claims(db: Kysely<DB>): Pick<DecisionStore, 'decideOnce' | 'deci
           .skipLocked()
           .execute();
         const out: ClaimOutcome[] = [];
-        for (const row of rows) out.push(await decideClaimed(tx, row, decide));
+        for (const row of rows) out.push(await decideInSavepoint(tx, row, decide));
         return out;
       });
     },
