@@ -1,12 +1,8 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CreatedKey, type OperatorSession, createKey, createOperator, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { type TestRuntime, startRuntime } from '../support/runtime.js';
-import { read, submit } from './helpers.js';
-
-/** How many events of a sender the engine counts towards a flood. */
-const counted = (rt: TestRuntime, sender: string): number => rt.decisions.engine.toState().senders.find(([from]) => from === sender)?.[1].length ?? 0;
+import { floodCount, read, refuseDecided, submit } from './helpers.js';
 
 /**
  * The sweeper decides a backlog in one transaction. An event whose proposal the database refuses must not take the
@@ -23,15 +19,12 @@ for (const engine of engines) {
       const admin = await setupAdmin(rt);
       operator = await createOperator(rt, admin, 'operator');
       key = await createKey(rt, admin, ['events:write', 'events:read']);
-      await sql`create function refuse_decided() returns trigger language plpgsql as $$
-        begin raise exception 'refused for the test'; end $$`.execute(rt.database.db);
     });
     afterAll(async () => rt.dispose());
 
     it('decides the events behind one the database refuses, and leaves that one waiting, withdrawn from the engine', async () => {
       // First the database refuses every decision, so both events wait for the sweeper, the refused one oldest.
-      await sql`create trigger refuse_decided before update on events for each row
-        when (new.status = 'decided') execute function refuse_decided()`.execute(rt.database.db);
+      await refuseDecided(rt, '%');
       const refused = await submit(rt, key, { kind: 'message', channel: 'sms', from: 'c-0200', location: 'Dartmouth', text: 'refuse this one please' });
       await rt.decisions.handle.settled();
       rt.clock.advance(1_000);
@@ -41,26 +34,24 @@ for (const engine of engines) {
       expect((await read(rt, operator, behind.id)).status).toBe('received');
 
       // Then it refuses only the first: the sweep decides the one behind it.
-      await sql`drop trigger refuse_decided on events`.execute(rt.database.db);
-      await sql`create trigger refuse_decided before update on events for each row
-        when (new.status = 'decided' and new.text like 'refuse this%') execute function refuse_decided()`.execute(rt.database.db);
+      await refuseDecided(rt, 'refuse this%');
       rt.clock.advance(60_000);
       expect(await rt.decisions.handle.sweep()).toBe(1);
       expect((await read(rt, operator, behind.id)).status).toBe('decided');
       expect((await read(rt, operator, refused.id)).status).toBe('received');
       // The refused proposal is withdrawn from the engine; the recorded one waits for its truth.
       expect(rt.decisions.engine.pending.has(refused.id)).toBe(false);
-      expect(counted(rt, 'c-0200')).toBe(0);
+      expect(floodCount(rt, 'c-0200')).toBe(0);
       expect(rt.decisions.engine.pending.has(behind.id)).toBe(true);
-      expect(counted(rt, 'c-0201')).toBe(1);
+      expect(floodCount(rt, 'c-0201')).toBe(1);
       expect(rt.decisions.catchUp.pendingMarks).toBe(1);
 
       // Once the database accepts it, the next sweep decides the waiting event too.
-      await sql`drop trigger refuse_decided on events`.execute(rt.database.db);
+      await refuseDecided(rt, null);
       rt.clock.advance(60_000);
       expect(await rt.decisions.handle.sweep()).toBe(1);
       expect((await read(rt, operator, refused.id)).status).toBe('decided');
-      expect(counted(rt, 'c-0200')).toBe(1);
+      expect(floodCount(rt, 'c-0200')).toBe(1);
     });
   });
 }

@@ -1,12 +1,8 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CreatedKey, type OperatorSession, createKey, createOperator, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { type TestRuntime, startRuntime } from '../support/runtime.js';
-import { read, submit } from './helpers.js';
-
-/** How many events of a sender the engine counts towards a flood. */
-const counted = (rt: TestRuntime, sender: string): number => rt.decisions.engine.toState().senders.find(([from]) => from === sender)?.[1].length ?? 0;
+import { floodCount, read, refuseDecided, submit } from './helpers.js';
 
 /**
  * The catch-up's marks (steps this instance applied itself, waiting to show up in the shared history) must
@@ -25,10 +21,7 @@ for (const engine of engines) {
       operator = await createOperator(rt, admin, 'operator');
       key = await createKey(rt, admin, ['events:write', 'events:read']);
       // A real rollback: the database refuses to mark this one event decided, after the engine has proposed.
-      await sql`create function refuse_rollback_probe() returns trigger language plpgsql as $$
-        begin raise exception 'refused for the test'; end $$`.execute(rt.database.db);
-      await sql`create trigger refuse_rollback_probe before update on events for each row
-        when (new.status = 'decided' and new.text like '%roll this back%') execute function refuse_rollback_probe()`.execute(rt.database.db);
+      await refuseDecided(rt, '%roll this back%');
     });
     afterAll(async () => rt.dispose());
 
@@ -41,7 +34,7 @@ for (const engine of engines) {
       expect(rt.decisions.catchUp.pendingMarks).toBe(0);
       // The engine withdrew the proposal too: nothing waits for a truth, and the sender's flood count is untouched.
       expect(rt.decisions.engine.pending.has(failed.id)).toBe(false);
-      expect(counted(rt, 'c-0100')).toBe(0);
+      expect(floodCount(rt, 'c-0100')).toBe(0);
       // Accepted data is never lost: the event waits, undecided, for the sweeper.
       expect((await read(rt, operator, failed.id)).status).toBe('received');
 
@@ -54,13 +47,13 @@ for (const engine of engines) {
       expect(rt.decisions.catchUp.pendingMarks).toBe(0);
 
       // Once the database accepts it again, the sweeper decides the waiting event and its mark settles too.
-      await sql`drop trigger refuse_rollback_probe on events`.execute(rt.database.db);
+      await refuseDecided(rt, null);
       rt.clock.advance(60_000);
       expect(await rt.decisions.handle.sweep()).toBe(1);
       expect((await read(rt, operator, failed.id)).status).toBe('decided');
       // Proposed twice, committed once: it counts once towards its sender's flood, as the history says.
       expect(rt.decisions.engine.pending.has(failed.id)).toBe(true);
-      expect(counted(rt, 'c-0100')).toBe(1);
+      expect(floodCount(rt, 'c-0100')).toBe(1);
       expect(await rt.decisions.catchUp.run()).toBe(0);
       expect(rt.decisions.catchUp.pendingMarks).toBe(0);
     });

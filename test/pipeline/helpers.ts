@@ -55,3 +55,22 @@ export async function auditActions(rt: Runtime, resourceId?: string): Promise<st
 export function restartOn(rt: TestRuntime): Promise<Runtime> {
   return secondInstance(rt);
 }
+
+/** How many events of a sender the engine counts towards a flood. */
+export function floodCount(rt: Runtime, sender: string): number {
+  return rt.decisions.engine.toState().senders.find(([from]) => from === sender)?.[1].length ?? 0;
+}
+
+/**
+ * A real refusal by the database, after the engine has proposed: a trigger fails the update that marks an event
+ * decided when its text is `like` the pattern. `null` lifts the refusal.
+ */
+export async function refuseDecided(rt: TestRuntime, textLike: string | null): Promise<void> {
+  const db = rt.database.db;
+  await sql`create or replace function refuse_decided() returns trigger language plpgsql as $$
+    begin raise exception 'refused for the test'; end $$`.execute(db);
+  await sql`drop trigger if exists refuse_decided on events`.execute(db);
+  if (textLike === null) return;
+  await sql`create trigger refuse_decided before update on events for each row
+    when (new.status = 'decided' and new.text like ${sql.lit(textLike)}) execute function refuse_decided()`.execute(db);
+}
