@@ -5,12 +5,14 @@ import { type TestRuntime, startRuntime } from '../support/runtime.js';
 import { floodCount, read, refuseDecided, submit } from './helpers.js';
 
 /**
- * The catch-up's marks (steps this instance applied itself, waiting to show up in the shared history) must
- * not pile up: a decision whose transaction rolls back takes its mark back, and a committed one's mark is
- * settled by the next catch-up run.
+ * A proposal the database does not record never reaches the shared history. The catch-up's marks (steps this
+ * instance applied itself, waiting to show up there) must not pile up: a decision whose transaction rolls back
+ * takes its mark back, and a committed one's mark is settled by the next catch-up run. The engine withdraws the
+ * proposal. The sweeper decides a backlog in one transaction, and an event the database refuses must not take the
+ * rest of the batch with it: it alone rolls back and waits, and the events behind it are decided.
  */
 for (const engine of engines) {
-  describe(`catch-up marks on ${engine.name}`, () => {
+  describe(`proposals the database does not record, on ${engine.name}`, () => {
     let rt: TestRuntime;
     let operator: OperatorSession;
     let key: CreatedKey;
@@ -56,6 +58,38 @@ for (const engine of engines) {
       expect(floodCount(rt, 'c-0100')).toBe(1);
       expect(await rt.decisions.catchUp.run()).toBe(0);
       expect(rt.decisions.catchUp.pendingMarks).toBe(0);
+    });
+
+    it('decides the events behind one the database refuses, and leaves that one waiting, withdrawn from the engine', async () => {
+      // First the database refuses every decision, so both events wait for the sweeper, the refused one oldest.
+      await refuseDecided(rt, '%');
+      const refused = await submit(rt, key, { kind: 'message', channel: 'sms', from: 'c-0200', location: 'Dartmouth', text: 'refuse this one please' });
+      await rt.decisions.handle.settled();
+      rt.clock.advance(1_000);
+      const behind = await submit(rt, key, { kind: 'message', channel: 'sms', from: 'c-0201', location: 'Dartmouth', text: 'projector is off in bay 2' });
+      await rt.decisions.handle.settled();
+      expect((await read(rt, operator, refused.id)).status).toBe('received');
+      expect((await read(rt, operator, behind.id)).status).toBe('received');
+
+      // Then it refuses only the first: the sweep decides the one behind it.
+      await refuseDecided(rt, 'refuse this%');
+      rt.clock.advance(60_000);
+      expect(await rt.decisions.handle.sweep()).toBe(1);
+      expect((await read(rt, operator, behind.id)).status).toBe('decided');
+      expect((await read(rt, operator, refused.id)).status).toBe('received');
+      // The refused proposal is withdrawn from the engine; the recorded one waits for its truth.
+      expect(rt.decisions.engine.pending.has(refused.id)).toBe(false);
+      expect(floodCount(rt, 'c-0200')).toBe(0);
+      expect(rt.decisions.engine.pending.has(behind.id)).toBe(true);
+      expect(floodCount(rt, 'c-0201')).toBe(1);
+      expect(rt.decisions.catchUp.pendingMarks).toBe(1);
+
+      // Once the database accepts it, the next sweep decides the waiting event too.
+      await refuseDecided(rt, null);
+      rt.clock.advance(60_000);
+      expect(await rt.decisions.handle.sweep()).toBe(1);
+      expect((await read(rt, operator, refused.id)).status).toBe('decided');
+      expect(floodCount(rt, 'c-0200')).toBe(1);
     });
   });
 }
