@@ -56,3 +56,12 @@ export function rateAnomaly(
   kept.push(now);
   return { recent: kept, flood: kept.length > settings.maxEvents };
 }
+
+/**
+ * The sender's recent event times without one event at `at` (a proposal withdrawn because it was never recorded).
+ * @example rateWithdrawn([1, 2, 2], 2) // [1, 2]
+ */
+export function rateWithdrawn(recent: readonly number[], at: number): number[] {
+  const i = recent.lastIndexOf(at);
+  return i < 0 ? [...recent] : [...recent.slice(0, i), ...recent.slice(i + 1)];
+}

@@ -1,6 +1,6 @@
 import { catalogueEntry } from '../venue/catalogue.js';
 import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION } from '../venue/types.js';
-import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, noveltyOf, rateAnomaly } from './anomaly.js';
+import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, noveltyOf, rateAnomaly, rateWithdrawn } from './anomaly.js';
 import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from './calibration.js';
 import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction } from './classifier.js';
 import { FeatureHasher } from './featureHasher.js';
@@ -379,10 +379,10 @@ export class DecisionEngine {
     if (!isVenueEvent(event)) return;
     const { senders } = this.internals;
     const recent = senders.get(event.from);
-    const i = recent?.lastIndexOf(now.getTime()) ?? -1;
-    if (recent === undefined || i < 0) return;
-    recent.splice(i, 1);
-    if (recent.length === 0) senders.delete(event.from);
+    if (recent === undefined) return;
+    const kept = rateWithdrawn(recent, now.getTime());
+    if (kept.length === 0) senders.delete(event.from);
+    else senders.set(event.from, kept);
   }
 
   /**
