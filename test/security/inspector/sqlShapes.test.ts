@@ -66,6 +66,22 @@ const attacks: ReadonlyArray<readonly [payload: string, rule: string]> = [
   ["select (('1')),(2),3 from bar where", 'sql.select_statement'],
   ['select (((id))),(2),3 from bar where', 'sql.select_statement'],
   ['select (((((1,2,3,4)))) from bar', 'sql.select_statement'],
+  ['select 1,(2),3 from bar where', 'sql.select_statement'],
+  // Oracle's and MySQL's dummy table: only a query selects from DUAL.
+  ['(SELECT (1) FROM DUAL)', 'sql.select_statement'],
+  ["(select ('foo' - 1) from dual)", 'sql.select_statement'],
+  ['(select 1 foobar from dual)', 'sql.select_statement'],
+  ['select user from dual limit 1', 'sql.select_statement'],
+  // A number glued to UNION: an exponent (`1e0`) or Oracle's float and double suffixes (`1f`, `1d`).
+  ['1e0UNION SELECT 2', 'sql.union_select'],
+  ['1FUNION SELECT 2', 'sql.union_select'],
+  ['-1dUNION SELECT column_name FROM table_name', 'sql.union_select'],
+  // MySQL's version-conditional comments.
+  ['395 /*!32359 AND 0 */', 'sql.versioned_comment'],
+  ['SELECT /*!32302 1/0, */ 1 FROM tablename', 'sql.versioned_comment'],
+  // A grouped column list followed by a HAVING tautology.
+  ['1 GROUP BY 1,TRANSID,ACCOUNTID HAVING 1=1', 'sql.appended_clause'],
+  ['1 group by tblProducts.ProductID having 1=1--', 'sql.appended_clause'],
 ];
 
 const prose = [
@@ -84,6 +100,12 @@ const prose = [
   'Select (optional) from settings',
   'select (416) 555-0140',
   'select (one), then pick a time from the list',
+  'select one from dual screens',
+  'how do I select the input from dual monitors?',
+  '/*! jQuery v3.6.0 | (c) OpenJS Foundation */',
+  'order by size, colour having fun',
+  '3 group by name having a party',
+  'I need 1d left on the membership',
 ];
 
 describe('SQL injection shapes', () => {
@@ -106,5 +128,14 @@ describe('SQL lexing of operators and numbers', () => {
     expect(tokens('1e+5')).toEqual(['n:1e+5']);
     expect(tokens('2.5E-3 or 1')).toEqual(['n:2.5E-3', '&:or', 'n:1']);
     expect(tokens('1e')).toEqual(['1:1e']);
+    expect(tokens('1e0union')).toEqual(['n:1e0', 'U:union']);
+    expect(tokens('2e3x')).toEqual(['1:2e3x']);
+  });
+
+  it("keeps Oracle's f and d suffixes on a number only when SQL is glued after them", () => {
+    expect(tokens('1funion')).toEqual(['n:1f', 'U:union']);
+    expect(tokens('3dand 1')).toEqual(['n:3d', '&:and', 'n:1']);
+    expect(tokens('1d left')).toEqual(['1:1d', '1:left']);
+    expect(tokens('5fun')).toEqual(['1:5fun']);
   });
 });

@@ -37,6 +37,12 @@ function viewOf(input: string, ctx: QuoteContext): View {
 const hit = (rule: string, score = 5): RuleHit => ({ kind: 'sqli', rule: `sql.${rule}`, score });
 
 /**
+ * MySQL's version-conditional comment, `/*!50000 ... *\/`: code only that server runs, written to slip SQL past filters
+ * that skip comments. A licence banner (`/*! jQuery v3 *\/`) has no version number.
+ */
+const versionedComment = /\/\*!\d{5}/;
+
+/**
  * Judges a value as SQL in each quote context it could break out of; the first rule that
  * proves a grammatical injection wins. Prose stays clean because its token shapes are not SQL.
  * @example judgeSql("admin'--")?.rule // 'sql.break_comment'
@@ -44,6 +50,7 @@ const hit = (rule: string, score = 5): RuleHit => ({ kind: 'sqli', rule: `sql.${
  */
 export function judgeSql(input: string): RuleHit | null {
   if (systemObjects.test(input)) return hit('system_object');
+  if (versionedComment.test(input)) return hit('versioned_comment');
   const bare = judgeView(viewOf(input, ''));
   if (bare !== null) return bare;
   for (const ctx of ["'", '"'] as const) {
@@ -185,6 +192,7 @@ function clauseAfterValue(v: View, p: number): RuleHit | null {
   const { nc } = v;
   const t = nc[p];
   if (t === undefined) return null;
+  if (t.t === 'B' && groupedThenHaving(v, p + 1)) return hit('appended_clause');
   if (t.t === 'B' || (t.t === 'k' && trailingClauses.has(t.v))) {
     const e = parseExpression(nc, p + 1);
     // A lone reopened quote (`"WHERE'S GEORGE"`) is prose, not an appended clause.
@@ -196,6 +204,16 @@ function clauseAfterValue(v: View, p: number): RuleHit | null {
     if (e !== null && t.t === 'B' && (e.end >= nc.length || v.commentAfter[e.end - 1] !== undefined)) return hit('appended_clause');
   }
   return null;
+}
+
+/** `GROUP BY 1, a.b, c HAVING 1=1`: a list of columns, then a HAVING condition that compares, then a clean end. */
+function groupedThenHaving(v: View, from: number): boolean {
+  const { nc } = v;
+  let e = parseExpression(nc, from);
+  while (e !== null && nc[e.end]?.t === ',') e = parseExpression(nc, e.end + 1);
+  if (e === null || nc[e.end]?.v !== 'having') return false;
+  const condition = parseExpression(nc, e.end + 1);
+  return condition !== null && condition.compare && !condition.bareOnly && cleanTail(v, condition);
 }
 
 /** Input as a bare value (a number or name spliced into SQL). */

@@ -187,7 +187,9 @@ function lexNumber(s: string, start: number, out: SqlToken[]): number {
     while (i < s.length && /[0-9a-f]/i.test(s[i]!)) i++;
   } else {
     while (i < s.length && (isDigit(s.charCodeAt(i)) || s[i] === '.')) i++;
-    if ((s[i] === 'e' || s[i] === 'E') && /[-+0-9]/.test(s[i + 1] ?? '') && /[0-9]/.test(s[i + 2] ?? s[i + 1] ?? '')) {
+    // An exponent: `e` then a digit (`1e0union`) or a sign and a digit (`1e+5`).
+    const sign = s[i + 1] === '-' || s[i + 1] === '+';
+    if ((s[i] === 'e' || s[i] === 'E') && isDigit(s.charCodeAt(sign ? i + 2 : i + 1))) {
       i += 2;
       while (i < s.length && isDigit(s.charCodeAt(i))) i++;
     }
@@ -196,6 +198,11 @@ function lexNumber(s: string, start: number, out: SqlToken[]): number {
     let j = i;
     while (j < s.length && isWordPart(s.charCodeAt(j))) j++;
     const glued = s.slice(i, j).toLowerCase();
+    // Oracle's BINARY_FLOAT and BINARY_DOUBLE literals (`1f`, `1d`) glued to SQL (`1funion`): the suffix belongs to the number.
+    if (/^[fd]/.test(glued) && gluable.has(glued.slice(1))) {
+      out.push({ t: 'n', v: s.slice(start, i + 1), open: false });
+      return i + 1;
+    }
     if (!gluable.has(glued)) {
       // `5pm`, `3rd`, `A1b`: one bare word, not a number followed by SQL.
       out.push({ t: '1', v: s.slice(start, j).toLowerCase(), open: false });

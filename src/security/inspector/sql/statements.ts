@@ -67,6 +67,7 @@ export function isStatement(nc: readonly SqlToken[], from: number): boolean {
  * After SELECT: a column list a database would accept (`1,2,3`, `*`, `concat(...)`, `a, b FROM t`).
  */
 function selectList(nc: readonly SqlToken[], from: number): boolean {
+  if (fromDual(nc, from)) return true;
   let i = from;
   while (nc[i]?.t === 'o' && (nc[i]!.v === '-' || nc[i]!.v === '+' || nc[i]!.v === 'binary')) i++;
   const t = nc[i];
@@ -95,6 +96,8 @@ function selectList(nc: readonly SqlToken[], from: number): boolean {
       if (after === undefined) return false;
       if (after.v === 'from') return fromTable(nc, i + 1, true);
       const third = nc[i + 2]?.t;
+      // `select 1,(2),3 from bar`: a parenthesised value further on in a list with a table after it.
+      if (after.t === ',' && third === '(') return fromTable(nc, i + 1, true);
       return (after.t === ',' && (third === 'n' || third === 's' || third === 'f' || third === 'v')) || after.t === 'U' || after.t === ')';
     }
     case '1':
@@ -104,6 +107,25 @@ function selectList(nc: readonly SqlToken[], from: number): boolean {
     default:
       return false;
   }
+}
+
+/** How far after SELECT a `FROM DUAL` is looked for. */
+const DUAL_REACH = 8;
+
+/**
+ * `SELECT ... FROM DUAL` then the end, `)`, `;` or another clause: DUAL is the dummy table of Oracle and MySQL,
+ * a name only a query gives (`(select (1) from dual)`, `(select 1 foobar from dual)`).
+ */
+function fromDual(nc: readonly SqlToken[], from: number): boolean {
+  for (let i = from; i < nc.length && i <= from + DUAL_REACH; i++) {
+    const t = nc[i]!;
+    if (t.t === ';' || t.t === 'E' || t.t === 'U') return false;
+    if (t.v !== 'from') continue;
+    if (i === from || nc[i + 1]?.v !== 'dual') return false;
+    const next = nc[i + 2];
+    return next === undefined || next.t === ')' || next.t === ';' || next.t === 'U' || next.t === 'k' || next.t === 'B';
+  }
+  return false;
 }
 
 /** Whether a comma separates items before the next FROM (a column list of several). */
