@@ -213,7 +213,8 @@ function groupedThenHaving(v: View, from: number): boolean {
   while (e !== null && nc[e.end]?.t === ',') e = parseExpression(nc, e.end + 1);
   if (e === null || nc[e.end]?.v !== 'having') return false;
   const condition = parseExpression(nc, e.end + 1);
-  return condition !== null && condition.compare && !condition.bareOnly && cleanTail(v, condition);
+  if (condition === null) return false;
+  return condition.compare && !condition.bareOnly && cleanTail(v, condition);
 }
 
 /** Input as a bare value (a number or name spliced into SQL). */
