@@ -82,6 +82,10 @@ const attacks: ReadonlyArray<readonly [payload: string, rule: string]> = [
   // A grouped column list followed by a HAVING tautology.
   ['1 GROUP BY 1,TRANSID,ACCOUNTID HAVING 1=1', 'sql.appended_clause'],
   ['1 group by tblProducts.ProductID having 1=1--', 'sql.appended_clause'],
+  // Numbers multiplied, then a comment that cuts off the rest of the query.
+  ['1 * 1--', 'sql.bare_terminated'],
+  ['1*1/*', 'sql.bare_terminated'],
+  ['2 * 3 * 4 #', 'sql.bare_terminated'],
 ];
 
 const prose = [
@@ -106,6 +110,10 @@ const prose = [
   'order by size, colour having fun',
   '3 group by name having a party',
   'I need 1d left on the membership',
+  '2024-10-12 --',
+  '10/12 --',
+  '5-3--',
+  '2 * 3 -- thanks for checking',
 ];
 
 describe('SQL injection shapes', () => {

@@ -217,6 +217,18 @@ function groupedThenHaving(v: View, from: number): boolean {
   return condition.compare && !condition.bareOnly && cleanTail(v, condition);
 }
 
+/**
+ * Only numbers multiplied between `from` and `to`. Not `-` or `/`: dates and phone numbers (`2024-10-12 --`,
+ * `10/12 --`) are written with them.
+ */
+function productOnly(nc: readonly SqlToken[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const t = nc[i]!;
+    if (t.t !== 'n' && !(t.t === 'o' && t.v === '*')) return false;
+  }
+  return true;
+}
+
 /** Input as a bare value (a number or name spliced into SQL). */
 function judgeBare(v: View): RuleHit | null {
   const { nc } = v;
@@ -238,6 +250,8 @@ function judgeBare(v: View): RuleHit | null {
   if (!first.anyBare && (nc[start]!.t === 'n' || negative) && after?.t === 'U' && ((unionNext === undefined && negative) || selectFollows(nc, first.end + 1))) return hit('union_select');
   // `@version --`, `1 OR (1 OR 1)--`, `9999 or true`: a value expression closed off or tautological.
   if (!first.anyBare && !first.bareOnly && first.end >= nc.length && terminating(comment) && (nc[start]!.t === 'v' || first.logic)) return hit('bare_terminated');
+  // `1 * 1--`: numbers multiplied, then a comment cutting off the rest of the query.
+  if (first.end >= nc.length && first.operands >= 2 && terminating(comment) && productOnly(nc, start, first.end)) return hit('bare_terminated');
   if (!first.anyBare && first.logic && first.end >= nc.length && (nc[nc.length - 1]!.v === 'true' || nc[nc.length - 1]!.v === 'false')) return hit('bare_tautology');
   // `DATABASE() LIKE SCHEMA()`: functions compared with each other.
   if (first.call && first.compare && !first.anyBare && first.end >= nc.length) return hit('bare_logic');
