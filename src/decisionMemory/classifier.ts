@@ -32,6 +32,28 @@ export interface Prediction {
   readonly second: number;
 }
 
+/**
+ * The mean of two readings of one event (the engine's full view and its words view): each class's probability
+ * averaged, the top two found again. A class only one reading knows counts as 0 in the other.
+ * @example averagePredictions(p, p).top === p.top // true
+ */
+export function averagePredictions(a: Prediction, b: Prediction): Prediction {
+  const aligned = a.classes.length === b.classes.length && a.classes.every((c, i) => b.classes[i] === c);
+  const bIndex = aligned ? null : new Map(b.classes.map((c, i) => [c, i]));
+  const probabilities = new Float64Array(a.classes.length);
+  let top = -1;
+  let second = -1;
+  for (let c = 0; c < a.classes.length; c++) {
+    const j = bIndex === null ? c : bIndex.get(a.classes[c]!);
+    probabilities[c] = (a.probabilities[c]! + (j === undefined ? 0 : b.probabilities[j]!)) / 2;
+    if (top < 0 || probabilities[c]! > probabilities[top]!) {
+      second = top;
+      top = c;
+    } else if (second < 0 || probabilities[c]! > probabilities[second]!) second = c;
+  }
+  return { classes: a.classes, probabilities, top, second };
+}
+
 export class LinearClassifier {
   private readonly classes: string[] = [];
   private readonly classIndex = new Map<string, number>();

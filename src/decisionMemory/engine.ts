@@ -2,7 +2,7 @@ import { catalogueEntry } from '../venue/catalogue.js';
 import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION } from '../venue/types.js';
 import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, noveltyOf, rateAnomaly, rateWithdrawn } from './anomaly.js';
 import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from './calibration.js';
-import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction } from './classifier.js';
+import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction, averagePredictions } from './classifier.js';
 import { FeatureHasher } from './featureHasher.js';
 import { type SparseVector, hashFeature } from './features.js';
 import { DEFAULT_SCORER_OPTIONS, type MatchEvidence, MatchScorer, type MatchScorerOptions } from './matchScore.js';
@@ -49,7 +49,7 @@ export interface EngineSettings {
   readonly scorer: MatchScorerOptions;
   /** Nearest examples consulted per event. */
   readonly neighbours: number;
-  /** Past examples replayed through the classifier per learned event (approximates several epochs). */
+  /** Past examples replayed through each classifier per learned event (approximates several epochs). */
   readonly rehearsal: number;
   readonly seed: number;
   /** false = shadow mode: proposals say what would have happened, nothing executes. */
@@ -115,6 +115,14 @@ function hasFeature(v: SparseVector, id: number): boolean {
   return false;
 }
 
+/**
+ * The seed of the word classifier's rehearsal draws, derived from the engine's seed.
+ * @example wordSeed(1) !== 1 // true
+ */
+export function wordSeed(seed: number): number {
+  return (seed ^ 0x9e3779b9) >>> 0;
+}
+
 /** Proposals awaiting their truth that are kept (oldest dropped first): far more than any inbox holds. */
 const MAX_PENDING = 4096;
 
@@ -123,6 +131,8 @@ export const NO_KILL_SWITCHES: KillSwitches = { actions: new Set(), locations: n
 /** A proposal waiting for its truth (part of the engine's state: learning the truth reads it). */
 export interface Pending {
   readonly vector: SparseVector;
+  /** The event's words view (see `TextView`). */
+  readonly words: SparseVector;
   readonly decision: string | null;
   readonly params: DecisionParams;
   readonly evidence: MatchEvidence | null;
@@ -156,7 +166,11 @@ export interface Settled {
 export class DecisionEngine {
   /** @internal exposed to engineState.ts for snapshots */
   readonly internals: {
+    /** Reads the full view; `wordClassifier` the words view of the same events. Proposals average the two. */
     classifier: LinearClassifier;
+    wordClassifier: LinearClassifier;
+    /** The words view of each remembered example, in the index's order (the word classifier rehearses them). */
+    wordVectors: SparseVector[];
     index: ExampleIndex;
     calibrator: Calibrator;
     scorer: MatchScorer;
@@ -165,6 +179,8 @@ export class DecisionEngine {
     ownLog: LoggedAction[];
     senders: Map<string, number[]>;
     rng: ReturnType<typeof seededRandom>;
+    /** The word classifier's own rehearsal draws: the two views must not rehearse the same examples in step. */
+    wordRng: ReturnType<typeof seededRandom>;
     /** The suggest band's error-budget floor (suggestBudget.ts); starts shut (1: HIGH, whatever HIGH becomes). */
     suggestFloor: number;
   };
@@ -184,6 +200,8 @@ export class DecisionEngine {
     this.current = settings;
     this.internals = {
       classifier: new LinearClassifier(settings.classifier),
+      wordClassifier: new LinearClassifier(settings.classifier),
+      wordVectors: [],
       index: new ExampleIndex(settings.index),
       calibrator: new Calibrator(settings.calibrator),
       scorer: new MatchScorer(settings.scorer),
@@ -192,6 +210,7 @@ export class DecisionEngine {
       ownLog: [],
       senders: new Map(),
       rng: seededRandom(settings.seed),
+      wordRng: seededRandom(wordSeed(settings.seed)),
       suggestFloor: 1,
     };
   }
@@ -226,8 +245,15 @@ export class DecisionEngine {
     return this.modules.find((m) => m.owns(decision)) ?? decisionModule;
   }
 
-  private vectorFor(event: MemoryEvent, modules: readonly PatternModule[]): SparseVector {
-    return this.hasher.vector(event.text, this.factsOf(event, modules));
+  /** Both views of an event; the full one built last, so the hasher names its features for explanations. */
+  private viewsOf(text: string, facts: readonly string[]): { vector: SparseVector; words: SparseVector } {
+    const words = this.hasher.vector(text, facts, 'words');
+    return { vector: this.hasher.vector(text, facts), words };
+  }
+
+  /** The classifiers' joint reading of an event: the mean of the full view's and the words view's probabilities. */
+  private read(views: { vector: SparseVector; words: SparseVector }): Prediction {
+    return averagePredictions(this.internals.classifier.predict(views.vector), this.internals.wordClassifier.predict(views.words));
   }
 
   private factsOf(event: MemoryEvent, modules: readonly PatternModule[]): string[] {
@@ -242,7 +268,7 @@ export class DecisionEngine {
   private questionReadings(shape: IssueShape, facts: readonly string[]): PartReading[] | null {
     if (shape.kind !== 'questions') return null;
     return shape.parts.map((part) => {
-      const p = this.internals.classifier.predict(this.hasher.vector(part, facts));
+      const p = this.read(this.viewsOf(part, facts));
       return p.top < 0 ? { decision: UNKNOWN_DECISION, probability: 0 } : { decision: this.decisionOfLabel(p.classes[p.top]!), probability: p.probabilities[p.top]! };
     });
   }
@@ -259,7 +285,8 @@ export class DecisionEngine {
     // Only what people write can carry several issues: a device line is one fault.
     const shape: IssueShape = !isVenueEvent(event) || event.kind === 'message' ? issueShape(event.text) : { kind: 'single' };
     const readings = this.questionReadings(shape, facts);
-    const vector = this.hasher.vector(event.text, facts);
+    const views = this.viewsOf(event.text, facts);
+    const { vector } = views;
     let forcedBy: PatternModule | null = null;
     let forced: ForcedDecision | null = null;
     for (const m of modules) {
@@ -270,7 +297,7 @@ export class DecisionEngine {
       }
     }
     const neighbours = index.nearest(vector, this.settings.neighbours);
-    const prediction = classifier.predict(vector);
+    const prediction = this.read(views);
     const predicted = forced?.decision ?? (prediction.top >= 0 ? this.decisionOfLabel(prediction.classes[prediction.top]!) : null);
     const module = predicted === null ? decisionModule : this.owner(predicted);
     const predictedParams = forced?.params ?? (predicted === null ? {} : module.params(event, predicted));
@@ -335,7 +362,7 @@ export class DecisionEngine {
     );
     // Proposals wait for their truth; one the operator never answers must not be kept forever.
     if (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
-    this.pending.set(event.id, { vector, decision, params, evidence, matchScore, band: verdict.band, tier: verdict.tier, forced: forced !== null });
+    this.pending.set(event.id, { vector, words: views.words, decision, params, evidence, matchScore, band: verdict.band, tier: verdict.tier, forced: forced !== null });
     const strongest = decision === null ? [] : classifier.strongestFeatures(vector, decision, 5);
     return {
       eventId: event.id,
@@ -399,7 +426,7 @@ export class DecisionEngine {
       this.afterTheFact(event, earlier, truth, at);
       return;
     }
-    const vector = pending?.vector ?? this.vectorFor(event, this.handling(event));
+    const views = pending ?? this.viewsOf(event.text, this.factsOf(event, this.handling(event)));
     const { patterns } = this.internals;
 
     if (pending !== undefined && pending.decision !== null) {
@@ -438,7 +465,7 @@ export class DecisionEngine {
       this.trimOwnLog(at);
     }
     const label = this.owner(truth.decision).label(event, truth, this.internals.ownLog);
-    this.remember(event.id, vector, label, truth.decision, at);
+    this.remember(event.id, views, label, truth.decision, at);
     if (outcome === 'success' && pending !== undefined && !pending.forced && (pending.tier === 'auto' || pending.tier === 'suggest')) {
       if (this.settled.size >= MAX_PENDING) this.settled.delete(this.settled.keys().next().value!);
       this.settled.set(event.id, { proposal: pending, example: this.internals.index.size - 1 });
@@ -468,7 +495,7 @@ export class DecisionEngine {
     const label = this.owner(truth.decision).label(event, truth, this.internals.ownLog);
     index.relabel(earlier.example, truth.decision);
     labels[earlier.example] = label;
-    this.train(p.vector, label);
+    this.train(p, label);
   }
 
   /**
@@ -498,19 +525,29 @@ export class DecisionEngine {
     this.trimOwnLog(at);
   }
 
-  private remember(id: string, vector: SparseVector, label: string, decision: string, at: number): void {
-    this.train(vector, label);
+  private remember(id: string, views: { vector: SparseVector; words: SparseVector }, label: string, decision: string, at: number): void {
+    this.train(views, label);
+    const { vector, words } = views;
     this.internals.index.add({ id, decision, vector: { ids: vector.ids, values: vector.values }, at });
+    this.internals.wordVectors.push({ ids: words.ids, values: words.values });
     this.internals.labels.push(label);
   }
 
-  /** One step on the example, then `rehearsal` steps on remembered ones (approximates several epochs). */
-  private train(vector: SparseVector, label: string): void {
-    const { classifier, index, rng, labels } = this.internals;
-    classifier.learn(vector, label);
+  /**
+   * For each classifier: one step on the example's view, then `rehearsal` steps on remembered examples (approximates
+   * several epochs), each classifier with its own draws.
+   */
+  private train(views: { vector: SparseVector; words: SparseVector }, label: string): void {
+    const { classifier, wordClassifier, index, wordVectors, rng, wordRng, labels } = this.internals;
+    classifier.learn(views.vector, label);
     for (let r = 0; r < this.settings.rehearsal && index.size > 0; r++) {
       const k = Math.floor(rng.next() * index.size);
       classifier.learn(index.examples[k]!.vector, labels[k]!);
+    }
+    wordClassifier.learn(views.words, label);
+    for (let r = 0; r < this.settings.rehearsal && wordVectors.length > 0; r++) {
+      const k = Math.floor(wordRng.next() * wordVectors.length);
+      wordClassifier.learn(wordVectors[k]!, labels[k]!);
     }
   }
 

@@ -11,7 +11,7 @@ import type { DecisionEngine } from './engine.js';
  * Bump when a code change makes an old state mean something else (e.g. a classifier update rule), even though
  * no setting and no state field changed: old snapshots are then ignored and the history is replayed.
  */
-export const LEARNING_REVISION = 5;
+export const LEARNING_REVISION = 6;
 
 /**
  * The fingerprint of a freshly built engine (before anything is learned or restored: its state's shape is then

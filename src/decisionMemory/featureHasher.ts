@@ -1,5 +1,5 @@
 import type { SparseVector } from './features.js';
-import { FAMILY_WEIGHT, PAIR_WINDOW, isContentWord, stemOf, termOf, wordWeight, words } from './features.js';
+import { FAMILY_WEIGHT, PAIR_WINDOW, type TextView, isContentWord, stemOf, termOf, wordWeight, words } from './features.js';
 
 /**
  * The hot-path twin of `vectorise(textFeatures(text) + structuredFeatures(facts))`: the same feature ids
@@ -42,10 +42,10 @@ export class FeatureHasher {
   private lastSlots = new Int32Array(0);
 
   /**
-   * The L2-normalised feature vector of a text and its structured facts.
+   * The L2-normalised feature vector of a text (in one of its views) and its structured facts.
    * @example new FeatureHasher().vector('reset bay 2', []).ids.length > 0 // true
    */
-  vector(text: string, facts: readonly string[]): SparseVector {
+  vector(text: string, facts: readonly string[], view: TextView = 'full'): SparseVector {
     this.clear();
     const ws = words(text);
     const joined = ` ${ws.join(' ')} `;
@@ -62,8 +62,9 @@ export class FeatureHasher {
       if (stem !== null) this.add(mix(t, stem), FAMILY_WEIGHT.t, Family.Stem, i, 0);
       terms.push(stem ?? ws[i]!);
     }
+    const full = view === 'full';
     const b = mix(OFFSET, 'b:');
-    for (let i = 0; i + 1 < ws.length; i++) {
+    for (let i = 0; full && i + 1 < ws.length; i++) {
       this.add(mix(mix(mix(b, ws[i]!), '_'), ws[i + 1]!), FAMILY_WEIGHT.b, Family.Bigram, i, 0);
     }
     const p = mix(OFFSET, 'p:');
@@ -80,7 +81,7 @@ export class FeatureHasher {
       }
     }
     const c = mix(OFFSET, 'c:');
-    for (let n = 3; n <= 5; n++) {
+    for (let n = 3; full && n <= 5; n++) {
       for (let i = 0; i + n <= joined.length; i++) {
         // A window of spaces only is no feature (as `g.trim().length > 0` in textFeatures).
         let blank = true;

@@ -114,10 +114,18 @@ export function pairFeatures(ws: readonly string[]): string[] {
 }
 
 /**
+ * Which features of a text a vector holds. `full`: every family. `words`: words, stems and co-occurring pairs only,
+ * no adjacent pairs and no character n-grams — the view in which fine-grained requests that share most of their
+ * spelling ("card arrival" vs "card delivery estimate") stay apart; the engine reads an event through both.
+ */
+export type TextView = 'full' | 'words';
+
+/**
  * The readable features of a text, with their family weight (duplicates allowed; `vectorise` merges them).
  * @example textFeatures("no balls").map(([n]) => n) // ['w:no', 'w:balls', 't:ball', 'b:no_balls', 'p:ball_no', 'c: no', ...]
+ * @example textFeatures("no balls", 'words').map(([n]) => n) // ['w:no', 'w:balls', 't:ball', 'p:ball_no']
  */
-export function textFeatures(text: string): [string, number][] {
+export function textFeatures(text: string, view: TextView = 'full'): [string, number][] {
   const ws = words(text);
   const out: [string, number][] = [];
   for (const w of ws) out.push([`w:${w}`, wordWeight(w)]);
@@ -125,8 +133,9 @@ export function textFeatures(text: string): [string, number][] {
     const s = stemOf(w);
     if (s !== null) out.push([`t:${s}`, FAMILY_WEIGHT.t]);
   }
-  for (let i = 0; i + 1 < ws.length; i++) out.push([`b:${ws[i]}_${ws[i + 1]}`, FAMILY_WEIGHT.b]);
+  if (view === 'full') for (let i = 0; i + 1 < ws.length; i++) out.push([`b:${ws[i]}_${ws[i + 1]}`, FAMILY_WEIGHT.b]);
   for (const p of pairFeatures(ws)) out.push([p, FAMILY_WEIGHT.p]);
+  if (view === 'words') return out;
   const joined = ` ${ws.join(' ')} `;
   for (let n = 3; n <= 5; n++) {
     for (let i = 0; i + n <= joined.length; i++) {

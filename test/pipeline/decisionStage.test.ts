@@ -3,12 +3,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/main.js';
 import { eventStore } from '../../src/store/events/events.js';
-import { type CreatedKey, type OperatorSession, createKey, createOperator, setupAdmin } from '../support/auth.js';
+import { type CreatedKey, OPERATOR_PASSWORD, type OperatorSession, createKey, createOperator, login, setupAdmin } from '../support/auth.js';
 import { engines } from '../support/databases.js';
 import { expectProblem } from '../support/problems.js';
 import { type TestRuntime, startRuntime } from '../support/runtime.js';
 import { executionsOf } from '../execution/helpers.js';
 import { RESET_BAY_3, TRACKMAN, answer, auditActions, read, restartOn, submit, submitAndRead } from './helpers.js';
+
+const SUPERVISOR = 'stage_supervisor';
 
 for (const engine of engines) {
   describe(`decision stage on ${engine.name}`, () => {
@@ -22,7 +24,7 @@ for (const engine of engines) {
       rt = await startRuntime(engine);
       admin = await setupAdmin(rt);
       operator = await createOperator(rt, admin, 'operator');
-      supervisor = await createOperator(rt, admin, 'supervisor');
+      supervisor = await createOperator(rt, admin, 'supervisor', SUPERVISOR);
       key = await createKey(rt, admin, ['events:write', 'events:read']);
     });
     afterAll(async () => rt.dispose());
@@ -108,6 +110,18 @@ for (const engine of engines) {
       }
       // The first answer stands.
       expectProblem(await answer(rt, operator, rejected.id, { kind: 'approve' }), 409);
+
+      // The same words now carry conflicting answers (a veto, another bay, a technician), and the memory is unsure of
+      // them; operators deciding the reset again bring back a proposal they can approve (the tests below start there).
+      let next = await fresh(TRACKMAN);
+      let decided = 0;
+      while (!(next.decision?.decision === 'reset_trackman' && next.decision.tier === 'queue') && decided < 8) {
+        expect((await answer(rt, operator, next.id, { kind: 'decide', ...RESET_BAY_3 })).statusCode).toBe(201);
+        next = await fresh(TRACKMAN);
+        decided++;
+      }
+      expect(next.decision).toMatchObject({ ...RESET_BAY_3, tier: 'queue' });
+      expect((await answer(rt, operator, next.id, { kind: 'approve' })).statusCode).toBe(201);
     });
 
     it('refuses answers that do not fit the proposal, and viewers', async () => {
@@ -141,6 +155,8 @@ for (const engine of engines) {
     });
 
     it('lets supervisors lock and demote patterns (audited) and shows track record and confidence history', async () => {
+      // Hours of venue time have passed since the supervisor last did anything: a new session.
+      supervisor = await login(rt, SUPERVISOR, OPERATOR_PASSWORD);
       expectProblem(await rt.app.inject({ method: 'POST', url: '/v1/patterns/reset_trackman/lock', headers: operator.headers, payload: {} }), 403);
       expectProblem(await rt.app.inject({ method: 'POST', url: '/v1/patterns/no_such_thing/lock', headers: supervisor.headers, payload: {} }), 404);
       const patterns = (await rt.app.inject({ method: 'GET', url: '/v1/patterns', headers: operator.headers })).json() as {

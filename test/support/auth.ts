@@ -35,8 +35,11 @@ export async function login(rt: TestRuntime, username: string, password: string,
   return sessionFrom(res);
 }
 
+/** The password `createOperator` gives every operator it creates. */
+export const OPERATOR_PASSWORD = 'a long enough password 42';
+
 export async function createOperator(rt: TestRuntime, admin: OperatorSession, role: string, username = `${role}_${Math.random().toString(36).slice(2, 8)}`, locations: string[] | null = null): Promise<OperatorSession> {
-  const password = 'a long enough password 42';
+  const password = OPERATOR_PASSWORD;
   const res = await rt.app.inject({ method: 'POST', url: '/v1/operators', headers: admin.headers, payload: { username, displayName: username, password, role, locations } });
   expect(res.statusCode, res.body).toBe(201);
   return login(rt, username, password);
