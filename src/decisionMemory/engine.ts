@@ -1,6 +1,6 @@
 import { catalogueEntry } from '../venue/catalogue.js';
 import { type DecisionParams, type LoggedAction, UNKNOWN_DECISION } from '../venue/types.js';
-import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, noveltyOf, rateAnomaly, rateWithdrawn } from './anomaly.js';
+import { DEFAULT_NOVELTY, DEFAULT_RATE, type NoveltySettings, type RateSettings, amongUnknowns, noveltyOf, rateAnomaly, rateWithdrawn } from './anomaly.js';
 import { Calibrator, DEFAULT_CALIBRATOR_OPTIONS, type CalibratorOptions } from './calibration.js';
 import { type ClassifierOptions, DEFAULT_CLASSIFIER_OPTIONS, LinearClassifier, type Prediction, averagePredictions } from './classifier.js';
 import { FeatureHasher } from './featureHasher.js';
@@ -338,10 +338,10 @@ export class DecisionEngine {
         confidence,
         catalogueCap: entry?.maxTier,
         handoff: forced !== null || blocks.length > 0 || entry?.kind === 'handoff',
-        // Among learned unknowns the engine escalates unless it is not guessing (confidence in the auto band).
+        // Among learned unknowns the engine escalates unless it is all but sure (see `amongUnknowns`).
         unknown:
           decision === UNKNOWN_DECISION ||
-          (forced === null && novelty === 'near_unknown' && confidence < this.settings.policy.thresholds.high),
+          (forced === null && amongUnknowns(novelty, confidence, this.settings.policy.thresholds.high, this.settings.novelty)),
         anomaly: forced === null && (novelty === 'novel' || flood),
         emergency: forced?.emergency ?? false,
         patternState: patternState(pattern, this.settings.patterns),

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_NOVELTY, type Novelty, amongUnknowns, noveltyOf } from '../../src/decisionMemory/anomaly.js';
 import { type Prediction, averagePredictions } from '../../src/decisionMemory/classifier.js';
 import { DecisionEngine } from '../../src/decisionMemory/engine.js';
 import { FeatureHasher } from '../../src/decisionMemory/featureHasher.js';
@@ -85,6 +86,41 @@ describe('averaging the two readings', () => {
     const both = averagePredictions(full, words);
     expect([...both.probabilities]).toEqual([(0.5 + 0.75) / 2, 0.25 / 2, (0.25 + 0.25) / 2]);
     expect(both.classes[both.top]).toBe('x');
+  });
+});
+
+describe('proposals among learned unknowns', () => {
+  const novelty = fc.constantFrom<Novelty>('familiar', 'novel', 'near_unknown');
+  const confidence = fc.double({ min: 0, max: 1, noNaN: true });
+
+  it('are events with a third of their neighbours (by similarity) learned unknowns, not only a majority', () => {
+    const near = (decisions: string[]) => noveltyOf(decisions.map((decision) => ({ decision, similarity: 0.6 })), DEFAULT_NOVELTY);
+    expect(near(['__unknown__', 'pto_request', 'pto_request'])).toBe('near_unknown');
+    expect(near(['__unknown__', 'pto_request', 'pto_request', 'pto_request'])).toBe('familiar');
+    expect(near(['pto_request', 'pto_request'])).toBe('familiar');
+  });
+
+  it('escalate unless the confidence reaches both HIGH and the near-unknown bar', () => {
+    expect(amongUnknowns('near_unknown', 0.96, 0.95, DEFAULT_NOVELTY)).toBe(true);
+    expect(amongUnknowns('near_unknown', 0.975, 0.95, DEFAULT_NOVELTY)).toBe(false);
+    expect(amongUnknowns('near_unknown', 0.98, 0.99, DEFAULT_NOVELTY)).toBe(true);
+    expect(amongUnknowns('familiar', 0.2, 0.95, DEFAULT_NOVELTY)).toBe(false);
+    fc.assert(
+      fc.property(novelty, confidence, confidence, (n, c, high) => {
+        const escalates = amongUnknowns(n, c, high, DEFAULT_NOVELTY);
+        expect(escalates).toBe(n === 'near_unknown' && (c < high || c < DEFAULT_NOVELTY.nearUnknownConfidence));
+      }),
+    );
+  });
+
+  it('never escalate a more confident proposal that a less confident one in the same place did not', () => {
+    fc.assert(
+      fc.property(confidence, confidence, confidence, (c1, c2, high) => {
+        const [lo, hi] = c1 <= c2 ? [c1, c2] : [c2, c1];
+        const escalates = (c: number) => Number(amongUnknowns('near_unknown', c, high, DEFAULT_NOVELTY));
+        expect(escalates(hi)).toBeLessThanOrEqual(escalates(lo));
+      }),
+    );
   });
 });
 
