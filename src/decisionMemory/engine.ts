@@ -128,6 +128,9 @@ const MAX_PENDING = 4096;
 
 export const NO_KILL_SWITCHES: KillSwitches = { actions: new Set(), locations: new Set() };
 
+/** An event read two ways: every feature (`vector`) and the words view (`words`, see `TextView`). */
+export type EventViews = Pick<Pending, 'vector' | 'words'>;
+
 /** A proposal waiting for its truth (part of the engine's state: learning the truth reads it). */
 export interface Pending {
   readonly vector: SparseVector;
@@ -246,13 +249,13 @@ export class DecisionEngine {
   }
 
   /** Both views of an event; the full one built last, so the hasher names its features for explanations. */
-  private viewsOf(text: string, facts: readonly string[]): { vector: SparseVector; words: SparseVector } {
+  private viewsOf(text: string, facts: readonly string[]): EventViews {
     const words = this.hasher.vector(text, facts, 'words');
     return { vector: this.hasher.vector(text, facts), words };
   }
 
   /** The classifiers' joint reading of an event: the mean of the full view's and the words view's probabilities. */
-  private read(views: { vector: SparseVector; words: SparseVector }): Prediction {
+  private read(views: EventViews): Prediction {
     return averagePredictions(this.internals.classifier.predict(views.vector), this.internals.wordClassifier.predict(views.words));
   }
 
@@ -525,7 +528,7 @@ export class DecisionEngine {
     this.trimOwnLog(at);
   }
 
-  private remember(id: string, views: { vector: SparseVector; words: SparseVector }, label: string, decision: string, at: number): void {
+  private remember(id: string, views: EventViews, label: string, decision: string, at: number): void {
     this.train(views, label);
     const { vector, words } = views;
     this.internals.index.add({ id, decision, vector: { ids: vector.ids, values: vector.values }, at });
@@ -537,7 +540,7 @@ export class DecisionEngine {
    * For each classifier: one step on the example's view, then `rehearsal` steps on remembered examples (approximates
    * several epochs), each classifier with its own draws.
    */
-  private train(views: { vector: SparseVector; words: SparseVector }, label: string): void {
+  private train(views: EventViews, label: string): void {
     const { classifier, wordClassifier, index, wordVectors, rng, wordRng, labels } = this.internals;
     classifier.learn(views.vector, label);
     for (let r = 0; r < this.settings.rehearsal && index.size > 0; r++) {
