@@ -33,6 +33,22 @@ export interface Prediction {
 }
 
 /**
+ * The indices of the largest and second-largest probability (−1 where there is none); the first index wins a tie.
+ * @example topTwo(Float64Array.from([0.2, 0.5, 0.3])) // { top: 1, second: 2 }
+ */
+export function topTwo(probabilities: Float64Array): { top: number; second: number } {
+  let top = -1;
+  let second = -1;
+  for (let c = 0; c < probabilities.length; c++) {
+    if (top < 0 || probabilities[c]! > probabilities[top]!) {
+      second = top;
+      top = c;
+    } else if (second < 0 || probabilities[c]! > probabilities[second]!) second = c;
+  }
+  return { top, second };
+}
+
+/**
  * The mean of two readings of one event (the engine's full view and its words view): each class's probability
  * averaged, the top two found again. A class only one reading knows counts as 0 in the other.
  * @example averagePredictions(p, p).top === p.top // true
@@ -41,17 +57,11 @@ export function averagePredictions(a: Prediction, b: Prediction): Prediction {
   const aligned = a.classes.length === b.classes.length && a.classes.every((c, i) => b.classes[i] === c);
   const bIndex = aligned ? null : new Map(b.classes.map((c, i) => [c, i]));
   const probabilities = new Float64Array(a.classes.length);
-  let top = -1;
-  let second = -1;
   for (let c = 0; c < a.classes.length; c++) {
     const j = bIndex === null ? c : bIndex.get(a.classes[c]!);
     probabilities[c] = (a.probabilities[c]! + (j === undefined ? 0 : b.probabilities[j]!)) / 2;
-    if (top < 0 || probabilities[c]! > probabilities[top]!) {
-      second = top;
-      top = c;
-    } else if (second < 0 || probabilities[c]! > probabilities[second]!) second = c;
   }
-  return { classes: a.classes, probabilities, top, second };
+  return { classes: a.classes, probabilities, ...topTwo(probabilities) };
 }
 
 export class LinearClassifier {
@@ -90,16 +100,8 @@ export class LinearClassifier {
       scores[c] = Math.exp(scores[c]! - max);
       sum += scores[c]!;
     }
-    let top = -1;
-    let second = -1;
-    for (let c = 0; c < n; c++) {
-      scores[c]! /= sum;
-      if (top < 0 || scores[c]! > scores[top]!) {
-        second = top;
-        top = c;
-      } else if (second < 0 || scores[c]! > scores[second]!) second = c;
-    }
-    return { classes: this.classes, probabilities: scores, top, second };
+    for (let c = 0; c < n; c++) scores[c]! /= sum;
+    return { classes: this.classes, probabilities: scores, ...topTwo(scores) };
   }
 
   /** The probability of one class (0 when unknown to the model). */
